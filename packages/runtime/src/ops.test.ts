@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cpu } from './backend.js';
 import { Generator } from './generator.js';
-import { init } from './init.js';
 import {
   klDiagNormal,
   klStandardNormal,
@@ -12,7 +10,7 @@ import {
   sampleDiagNormal,
   sampleWithKl,
 } from './ops.js';
-import { finiteDifferenceGradient, maxRelativeError, tensorsLeftBehind } from './testing.js';
+import { finiteDifferenceGradient, initForTests, maxRelativeError, tensorsLeftBehind } from './testing.js';
 
 // Reference: KL[N(m1, s1^2) || N(m2, s2^2)] = log(s2/s1) + (s1^2 + (m1-m2)^2) / (2 s2^2) - 1/2,
 // in float64, written in the scale form (the code under test uses log-variances).
@@ -29,7 +27,7 @@ const P_LOGVAR = [0.4, -2, 1, 0.5, 0, 3];
 const REL = 1e-5; // float32 tolerance, relative (absolute below 1e-5)
 
 beforeAll(async () => {
-  await init({ backend: cpu(), seed: 123 });
+  await initForTests({ seed: 123 });
 });
 
 describe('KL kernels (tfjs-ops)', () => {

@@ -107,3 +107,6 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, flo
   }
   return worst;
 }
+
+export { setTestTarget, testTarget, initForTests } from './test-target.js';
+export type { TestTarget } from './test-target.js';
