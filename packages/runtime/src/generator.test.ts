@@ -92,6 +92,21 @@ describe('Generator', () => {
     expect(again.key).toEqual(Generator.fromSeed(2).fork().key);
   });
 
+  it('hands out blocks with reserveBlocks and continues the stream after them', () => {
+    const drawn = Generator.fromSeed(8);
+    const reserved = Generator.fromSeed(8);
+    const words = drawn.fillUint32(new Uint32Array(12));
+    expect(reserved.reserveBlocks(3)).toBe(0);
+    expect(reserved.counter).toBe(3);
+    const block = new Uint32Array(4);
+    philox4x32(2, 0, 0, 0, reserved.key[0], reserved.key[1], block);
+    expect(Array.from(block)).toEqual(Array.from(words.subarray(8, 12)));
+    expect(Array.from(reserved.normalArray(6))).toEqual(Array.from(drawn.normalArray(6)));
+    expect(() => reserved.reserveBlocks(-1)).toThrow(
+      /Generator\.reserveBlocks: blocks must be a non-negative integer, found -1/,
+    );
+  });
+
   it('rejects bad seeds, states and sizes with messages naming them', () => {
     expect(() => Generator.fromSeed(-1)).toThrow(/Generator\.fromSeed: seed must be in \[0, 2\^64\), found -1/);
     expect(() => Generator.fromSeed(1.5)).toThrow(/seed must be a non-negative safe integer or a bigint, found 1\.5/);

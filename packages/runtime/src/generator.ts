@@ -106,6 +106,22 @@ export class Generator {
     return new Generator({ key: [block[0]!, block[1]!], counter: 0 });
   }
 
+  /**
+   * Advances the counter by `blocks` and returns the counter it had: the blocks
+   * `[returned, returned + blocks)` now belong to the caller, for kernels (the
+   * AssemblyScript plugin, say) that compute them from `key` and the counter themselves.
+   * The stream then continues exactly as if this generator had drawn them.
+   */
+  reserveBlocks(blocks: number): number {
+    if (!Number.isInteger(blocks) || blocks < 0) {
+      throw invalidArgument('Generator.reserveBlocks', 'blocks', 'a non-negative integer', blocks);
+    }
+    const start = this.#counter;
+    if (start + blocks >= MAX_COUNTER) throw new RangeError('Generator: stream exhausted (2^53 blocks used)');
+    this.#counter = start + blocks;
+    return start;
+  }
+
   /** Fills `out` with uint32 words: whole blocks, the unused tail of the last block is dropped. */
   fillUint32(out: Uint32Array): Uint32Array {
     const n = out.length;
