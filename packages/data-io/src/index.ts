@@ -1,0 +1,13 @@
+export { lorenzSpikes, integrateLorenz, CLASSIC_LORENZ } from './synthetic/lorenz.js';
+export type { LorenzSpikes, LorenzSpikesOptions, LorenzParameters } from './synthetic/lorenz.js';
+export { linearGaussianSsm } from './synthetic/linear-gaussian-ssm.js';
+export type { LinearGaussianSsmOptions, LinearGaussianSsmData, LinearGaussianSsmParameters } from './synthetic/linear-gaussian-ssm.js';
+export { poissonLds } from './synthetic/poisson-lds.js';
+export type { PoissonLdsOptions, PoissonLdsData, PoissonLdsParameters } from './synthetic/poisson-lds.js';
+export { ppcaData, ppcaData as ppca } from './synthetic/ppca-data.js';
+export type { PpcaData, PpcaDataOptions } from './synthetic/ppca-data.js';
+export type { LatentDynamics, LatentDynamicsOptions } from './synthetic/linear-dynamics.js';
+export type { Matrix } from './synthetic/small-matrix.js';
+export type { SeedOrRng } from './synthetic/random-source.js';
+export { samplePoisson } from './synthetic/poisson-sampler.js';
+export { UniformStream } from './synthetic/random-source.js';
