@@ -1,0 +1,79 @@
+// npm run bench [-- <name>...] [--full] [--repetitions N] [--out DIR] [--verbose] [--list]
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BenchContext } from './benchmark.js';
+import { formatResult } from './format.js';
+import { machineInfo, versions } from './machine.js';
+import { BENCHMARKS } from './registry.js';
+import { writeResult } from './result.js';
+import type { BenchResult } from './result.js';
+
+const DEFAULT_OUT = fileURLToPath(new URL('../../../bench-results/', import.meta.url));
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    full: { type: 'boolean', default: false },
+    repetitions: { type: 'string' },
+    out: { type: 'string', default: DEFAULT_OUT },
+    verbose: { type: 'boolean', default: false },
+    list: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help || values.list) {
+  console.log('usage: npm run bench [-- <name>...] [--full] [--repetitions N] [--out DIR] [--verbose]\n');
+  for (const b of BENCHMARKS) console.log(`  ${b.name.padEnd(16)} ~${b.expectedMinutes} min  ${b.description}`);
+  process.exit(0);
+}
+
+const unknown = positionals.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; expected one of ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+let repetitions: number | undefined;
+if (values.repetitions !== undefined) {
+  repetitions = Number(values.repetitions);
+  if (!Number.isInteger(repetitions) || repetitions < 1) {
+    console.error(`--repetitions: expected a positive integer, found '${values.repetitions}'`);
+    process.exit(2);
+  }
+}
+
+const selected = positionals.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => positionals.includes(b.name));
+const context: BenchContext = {
+  full: values.full,
+  repetitions,
+  verbose: values.verbose,
+  log: (line) => process.stderr.write(`${line}\n`),
+};
+
+const suiteStart = Date.now();
+let failed = 0;
+for (const benchmark of selected) {
+  context.log(`${benchmark.name} (about ${benchmark.expectedMinutes} min${values.full ? ' before --full' : ''})`);
+  const startedAt = new Date();
+  const machine = machineInfo();
+  try {
+    const output = await benchmark.run(context);
+    const result: BenchResult = {
+      benchmark: benchmark.name,
+      description: benchmark.description,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+      machine,
+      versions: versions(),
+      ...output,
+      options: { ...output.options, full: values.full },
+    };
+    const path = writeResult(result, values.out);
+    console.log(`${formatResult(result)}\n  -> ${path}\n`);
+  } catch (error) {
+    failed++;
+    console.error(`${benchmark.name} failed: ${(error as Error).stack ?? String(error)}`);
+  }
+}
+console.log(`bench: ${selected.length} benchmark(s) in ${((Date.now() - suiteStart) / 60000).toFixed(1)} min`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,56 @@
+import { summarize } from './stats.js';
+import type { Summary } from './stats.js';
+
+export interface ThroughputOptions {
+  /** Calls before timing starts (JIT, caches, tfjs kernel setup); never reported. */
+  readonly warmup: number;
+  /** Timed repetitions; the reported figure is their median. */
+  readonly repetitions: number;
+  /** Calls per repetition, so one repetition lasts long enough to time well. */
+  readonly callsPerRepetition: number;
+  /** Units of work one call does (samples, elements, bytes). */
+  readonly workPerCall: number;
+}
+
+export interface Throughput extends Summary {
+  /** Work units per second of each repetition, in order. */
+  readonly samples: readonly number[];
+  readonly warmup: number;
+  readonly callsPerRepetition: number;
+}
+
+/**
+ * Work per second of `call`: `warmup` untimed calls, then `repetitions` timed blocks
+ * of `callsPerRepetition` calls. `finish` (if given) runs inside each timed block after
+ * the calls, to wait for asynchronous backends or read a result.
+ */
+export async function measureThroughput(
+  call: () => unknown,
+  options: ThroughputOptions,
+  finish?: () => unknown,
+): Promise<Throughput> {
+  const { warmup, repetitions, callsPerRepetition, workPerCall } = options;
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isInteger(value) || value < (name === 'warmup' ? 0 : 1)) {
+      throw new RangeError(`measureThroughput: option ${name} must be a ${name === 'warmup' ? 'non-negative' : 'positive'} integer, got ${value}`);
+    }
+  }
+  for (let i = 0; i < warmup; i++) await call();
+  if (finish) await finish();
+  const samples: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < callsPerRepetition; i++) await call();
+    if (finish) await finish();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    samples.push((workPerCall * callsPerRepetition) / seconds);
+  }
+  return { ...summarize(samples), samples, warmup, callsPerRepetition };
+}
+
+/** Seconds taken by `task` (one run; for long, non-repeatable jobs such as training). */
+export async function timeOnce<T>(task: () => Promise<T> | T): Promise<{ value: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const value = await task();
+  return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
