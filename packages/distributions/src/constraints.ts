@@ -1,0 +1,134 @@
+import { describeValue, formatShape, invalidArgument } from '@elbo/runtime';
+import type { Tensor } from '@tensorflow/tfjs';
+import { unravelIndex } from './shapes.js';
+
+/**
+ * A constraint on parameter or sample values. `firstViolation` scans the values
+ * (row-major, with the tensor's shape) and reports the first one that breaks it, or null.
+ */
+export interface Constraint {
+  /** Read as "must be <description>", e.g. `positive (> 0)`. */
+  readonly description: string;
+  firstViolation(values: ArrayLike<number>, shape: readonly number[]): Violation | null;
+}
+
+/** Where a constraint broke (flat row-major offset) and, for row-wise rules, what was found. */
+export interface Violation {
+  readonly index: number;
+  readonly found?: string;
+}
+
+function elementwise(description: string, ok: (v: number) => boolean): Constraint {
+  return {
+    description,
+    firstViolation(values) {
+      for (let i = 0; i < values.length; i++) if (!ok(values[i]!)) return { index: i };
+      return null;
+    },
+  };
+}
+
+export const real = elementwise('finite', (v) => Number.isFinite(v));
+export const positive = elementwise('positive (> 0) and finite', (v) => v > 0 && Number.isFinite(v));
+export const nonNegative = elementwise('non-negative (>= 0) and finite', (v) => v >= 0 && Number.isFinite(v));
+export const unitInterval = elementwise('in [0, 1]', (v) => v >= 0 && v <= 1);
+export const openUnitInterval = elementwise('in (0, 1)', (v) => v > 0 && v < 1);
+export const binary = elementwise('0 or 1', (v) => v === 0 || v === 1);
+export const nonNegativeInteger = elementwise('a non-negative integer', (v) => v >= 0 && Number.isInteger(v));
+export const positiveSupport = elementwise('positive (> 0)', (v) => v > 0);
+export const realSupport = elementwise('a real number (not NaN)', (v) => !Number.isNaN(v));
+
+export function integerInterval(upper: number): Constraint {
+  return elementwise(`an integer in [0, ${upper - 1}]`, (v) => Number.isInteger(v) && v >= 0 && v < upper);
+}
+
+export function greaterThan(lower: number): Constraint {
+  return elementwise(`greater than ${lower}`, (v) => v > lower);
+}
+
+/** Along the last axis: non-negative entries summing to 1 (within `tolerance`). */
+export function simplex(tolerance = 1e-5): Constraint {
+  return {
+    description: `on the simplex (non-negative, summing to 1 along the last axis, within ${tolerance})`,
+    firstViolation(values, shape) {
+      const k = shape[shape.length - 1] ?? 1;
+      for (let row = 0; row < values.length; row += k) {
+        let sum = 0;
+        for (let j = 0; j < k; j++) {
+          const v = values[row + j]!;
+          if (!(v >= 0)) return { index: row + j };
+          sum += v;
+        }
+        if (!(Math.abs(sum - 1) <= tolerance * k)) return { index: row, found: `a row summing to ${sum}` };
+      }
+      return null;
+    },
+  };
+}
+
+/** Along the last axis: non-negative entries with a positive finite sum. */
+export const nonNegativeWeights: Constraint = {
+  description: 'non-negative and finite, with a positive sum along the last axis',
+  firstViolation(values, shape) {
+    const k = shape[shape.length - 1] ?? 1;
+    for (let row = 0; row < values.length; row += k) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        const v = values[row + j]!;
+        if (!(v >= 0 && Number.isFinite(v))) return { index: row + j };
+        sum += v;
+      }
+      if (!(sum > 0)) return { index: row, found: 'a row summing to 0' };
+    }
+    return null;
+  },
+};
+
+/** Along the last axis: a one-hot vector. */
+export const oneHot: Constraint = {
+  description: 'one-hot along the last axis (0s and a single 1)',
+  firstViolation(values, shape) {
+    const k = shape[shape.length - 1] ?? 1;
+    for (let row = 0; row < values.length; row += k) {
+      let ones = 0;
+      for (let j = 0; j < k; j++) {
+        const v = values[row + j]!;
+        if (v === 1) ones++;
+        else if (v !== 0) return { index: row + j };
+      }
+      if (ones !== 1) return { index: row, found: `a row with ${ones} ones` };
+    }
+    return null;
+  },
+};
+
+/** The last two axes form lower-triangular matrices with a positive diagonal. */
+export const lowerCholesky: Constraint = {
+  description: 'lower-triangular (zeros above the diagonal) with a positive finite diagonal',
+  firstViolation(values, shape) {
+    const n = shape[shape.length - 1] ?? 1;
+    for (let m = 0; m < values.length; m += n * n) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const v = values[m + i * n + j]!;
+          const ok = j > i ? v === 0 : j === i ? v > 0 && Number.isFinite(v) : Number.isFinite(v);
+          if (!ok) return { index: m + i * n + j };
+        }
+      }
+    }
+    return null;
+  },
+};
+
+/**
+ * Throws `${where}: ${what} must be ${constraint}, found ${value} at [i, j]` when a
+ * value of `tensor` breaks `constraint`. Reads the tensor's values (synchronously).
+ */
+export function checkConstraint(where: string, what: string, tensor: Tensor, constraint: Constraint): void {
+  const values = tensor.dataSync();
+  const bad = constraint.firstViolation(values, tensor.shape);
+  if (bad === null) return;
+  const at = tensor.rank === 0 ? '' : ` at index ${formatShape(unravelIndex(bad.index, tensor.shape))}`;
+  const found = bad.found ?? describeValue(values[bad.index]);
+  throw invalidArgument(where, what, constraint.description, { raw: `${found}${at}` });
+}

@@ -1,0 +1,36 @@
+/**
+ * Small ops whose naive forms give NaN values or NaN gradients at the edges of a
+ * support (0 * log 0, log of 0 in a branch that `where` discards). Each replaces the
+ * unsafe input before the unsafe op ("double where"), so the discarded branch has a
+ * finite gradient.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** x * log(y), defined as 0 where x == 0 (even for y == 0), with finite gradients there. */
+export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const zero = tf.equal(x, 0);
+    const safeY = tf.where(zero, tf.scalar(1), y);
+    return tf.where(zero, tf.scalar(0), tf.mul(x, tf.log(safeY)));
+  });
+}
+
+/** log(p), -Infinity where p == 0, with a zero (not NaN) gradient there. */
+export function safeLog(p: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const positive = tf.greater(p, 0);
+    const logP = tf.log(tf.where(positive, p, tf.scalar(1)));
+    return tf.where(positive, logP, tf.scalar(-Infinity));
+  });
+}
+
+/** x * log(x) with 0 log 0 = 0 and finite gradients at 0. */
+export function xlogx(x: tf.Tensor): tf.Tensor {
+  return xlogy(x, x);
+}
+
+/** The identity in the forward pass with a zero gradient (tfjs has no stopGradient). */
+export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...inputs) => {
+  const x = inputs[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as (x: tf.Tensor) => tf.Tensor;
