@@ -17,3 +17,5 @@ export type { NpyArray, NpyData, NpyDtype, WriteNpyOptions } from './io/npy.js';
 export { readNpz, decodeNpz, writeNpz } from './io/npz.js';
 export { readIdx, decodeIdx } from './io/idx.js';
 export type { IdxArray, IdxData } from './io/idx.js';
+export { readCsv, decodeCsv, csvColumns } from './io/csv.js';
+export type { CsvTable, ReadCsvOptions } from './io/csv.js';
