@@ -1,0 +1,13 @@
+export { elbo } from './elbo.js';
+export type { ElboOptions, ElboTerms, ModelPieces } from './elbo.js';
+export { iwae, pathwiseLogProb } from './iwae.js';
+export type { GradientEstimator, IwaeOptions, IwaeResult } from './iwae.js';
+export { sequentialElbo } from './sequential-elbo.js';
+export type { SequentialElboOptions } from './sequential-elbo.js';
+export type { KlEstimator } from './kl-terms.js';
+export { linearWarmup, cyclical, capacityAnnealing } from './schedules.js';
+export type { Schedule, LinearWarmupOptions, CyclicalOptions, CapacityAnnealingOptions } from './schedules.js';
+export { mmd, kernelMatrix } from './mmd.js';
+export type { MmdKernel, MmdOptions } from './mmd.js';
+export { logMeanExp } from './log-mean-exp.js';
+export { stopGradient, untaped } from './stop-gradient.js';
