@@ -1,0 +1,58 @@
+// Helpers for the last, partial vector of an array (fewer than four floats left): it is
+// staged through a zero-filled 16-byte scratch so the tail runs through exactly the same
+// vector arithmetic as the body, and every kernel gives bit-identical results for an
+// element whatever its position.
+
+const staging: usize = memory.data(16, 16);
+
+/** Loads `count` (0..4) floats from ptr, zero in the other lanes; ptr 0 gives zeros. */
+// @ts-ignore: decorator
+@inline export function loadPartial(ptr: usize, count: i32): v128 {
+  v128.store(staging, i32x4.splat(0));
+  if (ptr != 0) memory.copy(staging, ptr, <usize>count << 2);
+  return v128.load(staging);
+}
+
+/** Stores the first `count` lanes of v at ptr (nothing when ptr is 0). */
+// @ts-ignore: decorator
+@inline export function storePartial(ptr: usize, v: v128, count: i32): void {
+  if (ptr == 0) return;
+  v128.store(staging, v);
+  memory.copy(ptr, staging, <usize>count << 2);
+}
+
+/** All-ones in lanes below count, zero above. */
+// @ts-ignore: decorator
+@inline export function laneMask(count: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
+}
+
+/** acc (two f64 lanes) plus the four f32 lanes of v, in float64. */
+// @ts-ignore: decorator
+@inline export function accumulate(acc: v128, v: v128): v128 {
+  acc = f64x2.add(acc, f64x2.promote_low_f32x4(v));
+  return f64x2.add(acc, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)));
+}
+
+// @ts-ignore: decorator
+@inline export function total(acc: v128): f64 {
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/** Index of the first NaN or infinite float in [ptr, ptr + 4n), or -1. */
+export function firstNonFinite(ptr: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(ptr + (<usize>i << 2));
+    if (!isFinite<f32>(x)) return i;
+  }
+  return -1;
+}
+
+/** Index of the first NaN in [ptr, ptr + 4n), or -1. */
+export function firstNaN(ptr: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(ptr + (<usize>i << 2));
+    if (isNaN<f32>(x)) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,11 @@
+export { assemblyScriptKernels } from './plugin.js';
+export { loadKernels } from './module.js';
+export { KernelArray } from './kernel-array.js';
+export type { FloatArray } from './marshal.js';
+export { sampleUniform, sampleNormal, sampleBernoulli, samplePoisson } from './random.js';
+export { klStandardNormal, klDiagNormal, klStandardNormalGrad, klDiagNormalGrad } from './kl.js';
+export type { DiagNormalArrays, KlOptions, KlGradOptions } from './kl.js';
+export { reparameterize, reparameterizeBackward, sampleWithKl, sampleWithKlBackward } from './sample.js';
+export type { SampleWithKlOptions, SampleWithKlBackwardOptions } from './sample.js';
+export { logSumExp } from './logsumexp.js';
+export type { LogSumExpOptions } from './logsumexp.js';
