@@ -19,3 +19,5 @@ export { readIdx, decodeIdx } from './io/idx.js';
 export type { IdxArray, IdxData } from './io/idx.js';
 export { readCsv, decodeCsv, csvColumns } from './io/csv.js';
 export type { CsvTable, ReadCsvOptions } from './io/csv.js';
+export { readNwb, raggedRows } from './io/nwb.js';
+export type { NwbFile, NwbUnits, NwbTable, NwbIntervals, NwbColumn, NwbValues, NwbTimeSeries } from './io/nwb.js';
