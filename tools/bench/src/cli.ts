@@ -1,14 +1,15 @@
 // npm run bench [-- <name>...] [--full] [--repetitions N] [--out DIR] [--verbose] [--list]
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchContext } from './benchmark.js';
 import { formatResult } from './format.js';
 import { machineInfo, versions } from './machine.js';
+import { REPO_ROOT } from './paths.js';
 import { BENCHMARKS } from './registry.js';
 import { writeResult } from './result.js';
 import type { BenchResult } from './result.js';
 
-const DEFAULT_OUT = fileURLToPath(new URL('../../../bench-results/', import.meta.url));
+const DEFAULT_OUT = join(REPO_ROOT, 'bench-results');
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

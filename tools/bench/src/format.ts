@@ -1,4 +1,4 @@
-import type { BenchResult, Comparison } from './result.js';
+import type { BenchResult, Target } from './result.js';
 
 const PREFIXES: ReadonlyArray<[number, string]> = [
   [1e9, 'G'],
@@ -33,12 +33,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function targetText(c: Comparison): string {
-  if (!c.target) return '';
+function targetText(target: Target | undefined, met: boolean | undefined): string {
+  if (!target) return '';
   const parts: string[] = [];
-  if (c.target.atLeast !== undefined) parts.push(`>= ${c.target.atLeast}`);
-  if (c.target.atMost !== undefined) parts.push(`<= ${c.target.atMost}`);
-  return `${parts.join(' and ')} ${c.met ? 'MET' : 'NOT MET'}`;
+  if (target.atLeast !== undefined) parts.push(`>= ${formatNumber(target.atLeast)}`);
+  if (target.atMost !== undefined) parts.push(`<= ${formatNumber(target.atMost)}`);
+  return `${parts.join(' and ')} ${met ? 'MET' : 'NOT MET'}`;
 }
 
 /** The human report of one benchmark: measurements, ratios, references, skips. */
@@ -50,7 +50,7 @@ export function formatResult(result: BenchResult): string {
   if (result.measurements.length > 0) {
     out.push(
       table(
-        ['variant', 'backend', 'kernels', 'median', 'min', 'max', 'reps', 'unit'],
+        ['variant', 'backend', 'kernels', 'median', 'min', 'max', 'reps', 'unit', 'target'],
         result.measurements.map((r) => [
           r.label,
           r.backend,
@@ -60,6 +60,7 @@ export function formatResult(result: BenchResult): string {
           formatNumber(r.max),
           String(r.repetitions),
           r.unit,
+          targetText(r.target, r.met),
         ]),
       ),
     );
@@ -69,7 +70,7 @@ export function formatResult(result: BenchResult): string {
     out.push(
       table(
         ['ratio (same run)', 'median', 'range', 'target'],
-        result.comparisons.map((c) => [c.name, `${c.median.toFixed(3)}x`, `${c.low.toFixed(2)}-${c.high.toFixed(2)}`, targetText(c)]),
+        result.comparisons.map((c) => [c.name, `${c.median.toFixed(3)}x`, `${c.low.toFixed(2)}-${c.high.toFixed(2)}`, targetText(c.target, c.met)]),
       ),
     );
   }

@@ -1,5 +1,7 @@
 import type { Benchmark } from './benchmark.js';
+import { io } from './benchmarks/io.js';
+import { kernels } from './benchmarks/kernels.js';
 import { vaeStep } from './benchmarks/vae-step.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [vaeStep];
+export const BENCHMARKS: readonly Benchmark[] = [vaeStep, kernels, io];

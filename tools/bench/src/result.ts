@@ -20,6 +20,19 @@ export interface Measurement extends Summary {
   readonly warmup?: number;
   /** Anything else worth keeping (iterations per repetition, sizes, sub-timings). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /** An absolute target on the median (for figures that have one), and whether it is met. */
+  readonly target?: Target;
+  readonly met?: boolean;
+}
+
+export interface Target {
+  readonly atLeast?: number;
+  readonly atMost?: number;
+  readonly source: string;
+}
+
+export function meetsTarget(value: number, target: Target): boolean {
+  return (target.atLeast === undefined || value >= target.atLeast) && (target.atMost === undefined || value <= target.atMost);
 }
 
 /** A figure from elsewhere (an issue, a paper, a previous measurement) shown for context. */
@@ -39,7 +52,7 @@ export interface Comparison {
   /** Smallest and largest ratio the repetitions allow (min/max, max/min). */
   readonly low: number;
   readonly high: number;
-  readonly target?: { readonly atLeast?: number; readonly atMost?: number; readonly source: string };
+  readonly target?: Target;
   /** Whether the median meets the target (absent without a target). */
   readonly met?: boolean;
 }
@@ -66,10 +79,12 @@ export interface BenchResult {
 
 /** A measurement from raw per-repetition values. */
 export function measurement(
-  fields: Omit<Measurement, keyof Summary | 'samples'>,
+  fields: Omit<Measurement, keyof Summary | 'samples' | 'met'>,
   samples: readonly number[],
 ): Measurement {
-  return { ...fields, ...summarize(samples), samples: [...samples] };
+  const summary = summarize(samples);
+  const met = fields.target ? meetsTarget(summary.median, fields.target) : undefined;
+  return { ...fields, ...summary, samples: [...samples], ...(met === undefined ? {} : { met }) };
 }
 
 /**
@@ -87,10 +102,7 @@ export function compare(
   const b = measurements.find((m) => m.id === denominator);
   if (!a || !b) return undefined;
   const r = ratio(a, b);
-  const met =
-    target === undefined
-      ? undefined
-      : (target.atLeast === undefined || r.median >= target.atLeast) && (target.atMost === undefined || r.median <= target.atMost);
+  const met = target === undefined ? undefined : meetsTarget(r.median, target);
   return { name, numerator, denominator, ...r, ...(target ? { target, met } : {}) };
 }
 

@@ -54,3 +54,16 @@ export async function timeOnce<T>(task: () => Promise<T> | T): Promise<{ value: 
   const value = await task();
   return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
+
+/**
+ * How many calls of `call` fill about `seconds` (at least 1), from one timed call made
+ * after `warmup` untimed ones. Lets one benchmark cover operations whose speeds differ
+ * by 100x without tiny or endless repetitions.
+ */
+export async function callsToFill(seconds: number, call: () => unknown, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await call();
+  const start = process.hrtime.bigint();
+  await call();
+  const once = Number(process.hrtime.bigint() - start) / 1e9;
+  return Math.max(1, Math.ceil(seconds / Math.max(once, 1e-9)));
+}

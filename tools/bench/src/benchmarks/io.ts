@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { Benchmark, BenchContext, BenchOutput } from '../benchmark.js';
+import { attempt, emptyOutput, pushComparison } from '../benchmark.js';
+import { runVariantInChild } from '../child.js';
+import { MC_MAZE_NWB } from '../paths.js';
+import { pythonScript, pythonWith, runPythonJson } from '../python.js';
+import { compare, measurement } from '../result.js';
+import type { IoOutput, IoParams } from '../variants/io.js';
+import { scratchDir } from '../variants/io.js';
+
+interface PythonIo {
+  readonly h5py: string;
+  readonly numpy: string;
+  readonly nwb_reads_per_second: number[];
+  readonly binnings_per_second: number[];
+  readonly npy_bytes_per_second: number[];
+}
+
+export const io: Benchmark = {
+  name: 'io',
+  description: 'NWB read and spike binning of MC_Maze_small; .npy read throughput (@elbo/data-io beside h5py/NumPy)',
+  expectedMinutes: 1,
+  async run(context: BenchContext): Promise<BenchOutput> {
+    const scratch = scratchDir();
+    try {
+      const params: IoParams = {
+        warmup: 1,
+        repetitions: context.repetitions ?? 5,
+        binSize: 0.005,
+        window: 0.7,
+        npyElements: 1 << 24,
+        npyPath: join(scratch.dir, 'bench.npy'),
+      };
+      const output = emptyOutput({ ...params, nwb: MC_MAZE_NWB, npyPath: undefined });
+      const m = output.measurements;
+      const ours = await attempt(output, 'data-io', context, () =>
+        runVariantInChild<IoOutput>('io', 'data-io', params, { timeoutSeconds: 300, verbose: context.verbose }),
+      );
+      for (const t of ours?.timings ?? []) {
+        m.push(
+          measurement(
+            { id: `${t.id}:data-io`, label: t.label, backend: 'node', kernels: '-', unit: t.unit, higherIsBetter: true, warmup: params.warmup, details: t.details },
+            t.throughput.samples,
+          ),
+        );
+      }
+      output.skipped.push(...(ours?.missing ?? []));
+      // Python reads the .npy file the Node variant wrote, so it only runs after it.
+      if (ours) {
+        await attempt(output, 'h5py+numpy', context, async () => {
+          const python = pythonWith('h5py', 'numpy');
+          if (!python) throw new Error('no python3 here can import h5py and numpy (apt-get install python3-h5py)');
+          const py = await runPythonJson<PythonIo>(
+            python,
+            pythonScript('io_read.py'),
+            [
+              '--nwb', MC_MAZE_NWB,
+              '--npy', params.npyPath,
+              '--bin-size', String(params.binSize),
+              '--window', String(params.window),
+              '--repetitions', String(params.repetitions),
+            ],
+            300,
+          );
+          const backend = `h5py ${py.h5py}, numpy ${py.numpy}`;
+          const row = (id: string, label: string, unit: string, samples: number[]): void => {
+            m.push(measurement({ id, label, backend, kernels: '-', unit, higherIsBetter: true, warmup: 1 }, samples));
+          };
+          row('nwb-read:python', 'h5py: spike times + trials', 'reads/s', py.nwb_reads_per_second);
+          row('nwb-bin:python', 'NumPy binning (searchsorted + add.at)', 'binnings/s', py.binnings_per_second);
+          row('npy-read:python', 'np.load', 'bytes/s', py.npy_bytes_per_second);
+        });
+      }
+      pushComparison(output, compare(m, 'NWB read: data-io / h5py', 'nwb-read:data-io', 'nwb-read:python'));
+      pushComparison(output, compare(m, 'binning: data-io / NumPy', 'nwb-bin:data-io', 'nwb-bin:python'));
+      pushComparison(output, compare(m, '.npy read: data-io / np.load', 'npy-read:data-io', 'npy-read:python'));
+      output.notes.push('Reads are from the page cache after the warm-up (files this size stay cached): they measure parsing and copying, not the disk.');
+      return output;
+    } finally {
+      scratch.remove();
+    }
+  },
+};
