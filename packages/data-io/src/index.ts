@@ -21,3 +21,5 @@ export { readCsv, decodeCsv, csvColumns } from './io/csv.js';
 export type { CsvTable, ReadCsvOptions } from './io/csv.js';
 export { readNwb, raggedRows } from './io/nwb.js';
 export type { NwbFile, NwbUnits, NwbTable, NwbIntervals, NwbColumn, NwbValues, NwbTimeSeries } from './io/nwb.js';
+export { writeNwb } from './io/nwb-write.js';
+export type { WriteNwbOptions, NwbColumnInput } from './io/nwb-write.js';

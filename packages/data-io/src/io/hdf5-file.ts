@@ -1,8 +1,9 @@
+import type h5wasmDefault from 'h5wasm';
 import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
 import { fileError } from './source.js';
 import type { DataSource } from './source.js';
 
-type H5wasm = typeof import('h5wasm').default;
+type H5wasm = typeof h5wasmDefault;
 type H5Module = Awaited<H5wasm['ready']>;
 
 // Kept in a variable so bundlers do not pull the Node build into browser bundles.
