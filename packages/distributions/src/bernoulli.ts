@@ -6,7 +6,7 @@ import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
 import type { ParamInput } from './params.js';
-import { safeLog, xlogx } from './stable-ops.js';
+import { logSigmoid, safeLog, untracked, xlogx } from './stable-ops.js';
 
 export type BernoulliOptions = DistributionOptions &
   ({ readonly logits: ParamInput; readonly probs?: undefined } | { readonly probs: ParamInput; readonly logits?: undefined });
@@ -44,7 +44,7 @@ export class Bernoulli extends Distribution {
   /** [log P(X = 0), log P(X = 1)], each of batch shape, finite gradients everywhere. */
   logProbsOfOutcomes(): [tf.Tensor, tf.Tensor] {
     return tf.tidy(() => {
-      if (this.#logits) return [tf.logSigmoid(tf.neg(this.#logits)), tf.logSigmoid(this.#logits)];
+      if (this.#logits) return [logSigmoid(tf.neg(this.#logits)), logSigmoid(this.#logits)];
       return [safeLog(tf.sub(1, this.#probs!)), safeLog(this.#probs!)];
     }) as [tf.Tensor, tf.Tensor];
   }
@@ -53,8 +53,8 @@ export class Bernoulli extends Distribution {
     if (this.#logits) return tf.sub(tf.mul(x, this.#logits), tf.softplus(this.#logits));
     // x log p + (1 - x) log(1 - p), with 0 * log 0 = 0 and no NaN gradients at p in {0, 1}.
     const p = this.#probs!;
-    const isOne = tf.equal(x, 1);
-    const isZero = tf.equal(x, 0);
+    const isOne = untracked(() => tf.equal(x, 1));
+    const isZero = untracked(() => tf.equal(x, 0));
     const logP = tf.log(tf.where(isZero, tf.scalar(1), p));
     const log1mP = tf.log1p(tf.neg(tf.where(isOne, tf.scalar(0), p)));
     const onePart = tf.where(isZero, tf.scalar(0), tf.mul(x, logP));

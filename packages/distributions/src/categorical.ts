@@ -6,7 +6,7 @@ import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
 import type { ParamInput } from './params.js';
 import { sizeOf } from './shapes.js';
-import { safeLog } from './stable-ops.js';
+import { safeLog, untracked } from './stable-ops.js';
 
 export type CategoricalOptions = DistributionOptions &
   ({ readonly logits: ParamInput; readonly probs?: undefined } | { readonly probs: ParamInput; readonly logits?: undefined });
@@ -87,7 +87,8 @@ export class Categorical extends Distribution {
   protected override computeEntropy(): tf.Tensor {
     const p = this.probs();
     const logP = this.logProbsOfClasses();
-    return tf.neg(tf.sum(tf.where(tf.greater(p, 0), tf.mul(p, tf.where(tf.greater(p, 0), logP, tf.scalar(0))), tf.scalar(0)), -1));
+    const positive = untracked(() => tf.greater(p, 0));
+    return tf.neg(tf.sum(tf.where(positive, tf.mul(p, tf.where(positive, logP, tf.scalar(0))), tf.scalar(0)), -1));
   }
   protected override computeMode(): tf.Tensor {
     return tf.cast(tf.argMax(this.#logits ?? this.#probs!, -1), 'float32');

@@ -5,7 +5,7 @@ import { checkConstraint } from './constraints.js';
 import type { Constraint } from './constraints.js';
 import { NotDefinedError, RsampleNotAvailableError } from './errors.js';
 import { checkSampleShape, tryBroadcast } from './shapes.js';
-import { stopGradient } from './stable-ops.js';
+import { untracked } from './stable-ops.js';
 
 /** Options every constructor accepts. */
 export interface DistributionOptions {
@@ -68,10 +68,9 @@ export abstract class Distribution {
   sample(sampleShape: number[] = [], options: SampleOptions = {}): tf.Tensor {
     const shape = checkSampleShape(`${this.name}.sample`, sampleShape);
     const rng = options.rng ?? getGenerator();
-    return tf.tidy(() => {
-      const draw = this.draw(shape, rng);
-      return this.hasRsample ? stopGradient(draw) : draw;
-    });
+    // Off the tape: no gradient, and no error from non-differentiable sampler ops
+    // when a caller samples inside tf.grad (score-function estimators do).
+    return tf.tidy(() => untracked(() => this.draw(shape, rng)));
   }
 
   /** Reparameterised draws: differentiable with respect to the parameters. */

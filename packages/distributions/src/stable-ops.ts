@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 /** x * log(y), defined as 0 where x == 0 (even for y == 0), with finite gradients there. */
 export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const zero = tf.equal(x, 0);
+    const zero = untracked(() => tf.equal(x, 0));
     const safeY = tf.where(zero, tf.scalar(1), y);
     return tf.where(zero, tf.scalar(0), tf.mul(x, tf.log(safeY)));
   });
@@ -18,7 +18,7 @@ export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
 /** log(p), -Infinity where p == 0, with a zero (not NaN) gradient there. */
 export function safeLog(p: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const positive = tf.greater(p, 0);
+    const positive = untracked(() => tf.greater(p, 0));
     const logP = tf.log(tf.where(positive, p, tf.scalar(1)));
     return tf.where(positive, logP, tf.scalar(-Infinity));
   });
@@ -29,8 +29,17 @@ export function xlogx(x: tf.Tensor): tf.Tensor {
   return xlogy(x, x);
 }
 
-/** The identity in the forward pass with a zero gradient (tfjs has no stopGradient). */
-export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...inputs) => {
-  const x = inputs[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-}) as (x: tf.Tensor) => tf.Tensor;
+/**
+ * Runs `fn` off the gradient tape: its result is a constant for tf.grad. tfjs has no
+ * stopGradient, and comparisons (less, equal, ...) have no gradients, so a mask
+ * computed from a parameter would otherwise make tf.grad throw. (customGrad runs its
+ * forward function with the tape off; with no inputs the result connects to nothing.)
+ */
+export function untracked(fn: () => tf.Tensor): tf.Tensor {
+  return tf.customGrad(() => ({ value: fn(), gradFunc: () => [] }))();
+}
+
+/** log(sigmoid(x)) = -softplus(-x). (tf.logSigmoid's gradient reads its input after a tidy may have freed it.) */
+export function logSigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.neg(tf.softplus(tf.neg(x))));
+}
