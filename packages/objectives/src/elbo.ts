@@ -82,11 +82,11 @@ export function elbo(options: ElboOptions): ElboTerms {
     let kl: tf.Tensor;
     let penalty: tf.Tensor;
     if (freeBits > 0) {
-      const perDimension = klTermPerDimension(where, posterior, prior, z, estimator, 'freeBits');
+      const perDimension = klTermPerDimension(where, posterior, prior, () => z, estimator, 'freeBits');
       kl = tf.sum(perDimension, -1);
       penalty = tf.sum(tf.maximum(tf.mean(perDimension, 0), freeBits));
     } else {
-      kl = klTerm(where, posterior, prior, z, estimator);
+      kl = klTerm(where, posterior, prior, () => z, estimator);
       penalty = capacity === null ? tf.mean(kl) : tf.abs(tf.sub(tf.mean(kl), capacity));
     }
     const loss = tf.add(tf.neg(tf.mean(reconstruction)), tf.mul(penalty, klWeight));

@@ -11,3 +11,5 @@ export { mmd, kernelMatrix } from './mmd.js';
 export type { MmdKernel, MmdOptions } from './mmd.js';
 export { logMeanExp } from './log-mean-exp.js';
 export { stopGradient, untaped } from './stop-gradient.js';
+export { klPerDimension, activeUnits } from './diagnostics.js';
+export type { KlPerDimensionOptions, ActiveUnits } from './diagnostics.js';

@@ -37,19 +37,19 @@ function analyticKl(where: string, q: Distribution, p: Distribution, required: b
 }
 
 /**
- * KL[q || p] with q's batch shape. `z` holds draws from q, shape
- * [S, ...q.batchShape, ...q.eventShape], used when the estimate is sampled.
+ * Draws from q of shape [S, ...q.batchShape, ...q.eventShape], asked for only when the
+ * estimate is sampled (so an analytic KL consumes no random numbers); null if none.
  */
-export function klTerm(where: string, q: Distribution, p: Distribution, z: tf.Tensor | null, estimator: KlEstimator): tf.Tensor {
+export type Draws = (() => tf.Tensor) | null;
+
+/** KL[q || p] with q's batch shape; sampled at `draws` when not analytic. */
+export function klTerm(where: string, q: Distribution, p: Distribution, draws: Draws, estimator: KlEstimator): tf.Tensor {
   if (estimator !== 'sample') {
     const value = analyticKl(where, q, p, estimator === 'analytic');
     if (value !== null) return value;
   }
-  if (z === null) {
-    throw invalidArgument(where, 'the KL estimator', 'analytic when no latent samples are given', {
-      raw: `no registered KL[${q.name} || ${p.name}] and no samples`,
-    });
-  }
+  if (draws === null) throw missingDraws(where, q, p);
+  const z = draws();
   return tf.mean(tf.sub(q.logProb(z), p.logProb(z)), 0);
 }
 
@@ -72,7 +72,7 @@ export function klTermPerDimension(
   where: string,
   q: Distribution,
   p: Distribution,
-  z: tf.Tensor | null,
+  draws: Draws,
   estimator: KlEstimator,
   option: string,
 ): tf.Tensor {
@@ -90,10 +90,13 @@ export function klTermPerDimension(
     const value = analyticKl(where, qFactors, pFactors, estimator === 'analytic');
     if (value !== null) return value;
   }
-  if (z === null) {
-    throw invalidArgument(where, 'the KL estimator', 'analytic when no latent samples are given', {
-      raw: `no registered KL[${qFactors.name} || ${pFactors.name}] and no samples`,
-    });
-  }
+  if (draws === null) throw missingDraws(where, qFactors, pFactors);
+  const z = draws();
   return tf.mean(tf.sub(qFactors.logProb(z), pFactors.logProb(z)), 0);
+}
+
+function missingDraws(where: string, q: Distribution, p: Distribution): RangeError {
+  return invalidArgument(where, 'latent samples', 'given for a KL with no analytic form', {
+    raw: `none for KL[${q.name} || ${p.name}]`,
+  });
 }

@@ -70,7 +70,7 @@ export function sequentialElbo(options: SequentialElboOptions): ElboTerms & { kl
 
   return tf.tidy(() => {
     // The KL helpers take samples along a leading axis: one draw per trajectory here.
-    const draws = latents === null ? null : tf.expandDims(latents, 0);
+    const draws = latents === null ? null : () => tf.expandDims(latents, 0);
     // Average over the S trajectories, when there are several.
     const overSamples = (t: tf.Tensor): tf.Tensor => (stepShape.length === 3 ? tf.mean(t, 0) : t);
     let perDimension: tf.Tensor | null = null;
