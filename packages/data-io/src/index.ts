@@ -23,3 +23,7 @@ export { readNwb, raggedRows } from './io/nwb.js';
 export type { NwbFile, NwbUnits, NwbTable, NwbIntervals, NwbColumn, NwbValues, NwbTimeSeries } from './io/nwb.js';
 export { writeNwb } from './io/nwb-write.js';
 export type { WriteNwbOptions, NwbColumnInput } from './io/nwb-write.js';
+export { binSpikes } from './spikes/bin-spikes.js';
+export type { BinnedSpikes, ContinuousBinning, TrialBinning } from './spikes/bin-spikes.js';
+export { resampleToBins } from './spikes/resample-to-bins.js';
+export type { ResampleOptions } from './spikes/resample-to-bins.js';

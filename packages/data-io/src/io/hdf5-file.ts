@@ -126,7 +126,7 @@ export async function openHdf5(reader: string, source: DataSource): Promise<Open
 }
 
 /** Creates an HDF5 file in memory, lets `write` fill it, and returns its bytes. */
-export async function writeHdf5InMemory(write: (file: H5File) => void): Promise<Uint8Array> {
+export async function writeHdf5InMemory(write: (file: H5File) => void): Promise<Uint8Array<ArrayBuffer>> {
   const { h5, module } = await loadH5wasm('h5wasm');
   const path = `/elbo-write-${++memoryFileCounter}.h5`;
   const file = new h5.File(path, 'w');
@@ -135,7 +135,8 @@ export async function writeHdf5InMemory(write: (file: H5File) => void): Promise<
   } finally {
     file.close();
   }
-  const bytes = module.FS!.readFile(path) as Uint8Array;
+  // A copy that owns a plain ArrayBuffer (usable in a Blob).
+  const bytes = new Uint8Array(module.FS!.readFile(path) as Uint8Array);
   module.FS!.unlink(path);
   return bytes;
 }

@@ -95,7 +95,7 @@ function writeIds(table: Group, ids: readonly number[]): void {
  * Units table with ragged spike times, trials as a TimeIntervals table) and returns
  * its bytes. Works in Node and browsers (h5wasm in memory).
  */
-export async function writeNwb(options: WriteNwbOptions): Promise<Uint8Array> {
+export async function writeNwb(options: WriteNwbOptions): Promise<Uint8Array<ArrayBuffer>> {
   if (typeof options?.sessionDescription !== 'string') {
     throw invalidArgument(WHERE, 'sessionDescription', 'a string', options?.sessionDescription);
   }
