@@ -36,6 +36,10 @@ export interface FitOptions {
   readonly onEpochEnd?: (log: EpochLog) => void | Promise<void>;
 }
 
+/** The options of `VAE.trainer`: fit's, less the loop's. */
+export type TrainerOptions = Pick<FitOptions, 'learningRate' | 'optimizer' | 'objective' | 'seed' | 'rng' | 'clipNorm'>;
+export const TRAINER_KEYS = ['learningRate', 'optimizer', 'objective', 'seed', 'rng', 'clipNorm'];
+
 const KEYS = [
   'epochs',
   'batchSize',
@@ -74,10 +78,10 @@ function positiveNumber(where: string, name: string, value: unknown): number {
 }
 
 /** Checks fit's options (all of them, before any work) and fills in defaults. */
-export function fitOptions(options: FitOptions, where: string): ResolvedFitOptions {
+export function fitOptions(options: FitOptions, where: string, allowed: readonly string[] = KEYS): ResolvedFitOptions {
   if (typeof options !== 'object' || options === null) throw invalidArgument(where, 'options', 'an object', options);
   for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key)) throw invalidArgument(where, `option '${key}'`, `one of ${KEYS.join(', ')}`, { raw: 'an unknown option' });
+    if (!allowed.includes(key)) throw invalidArgument(where, `option '${key}'`, `one of ${allowed.join(', ')}`, { raw: 'an unknown option' });
   }
   const epochs = positiveInteger(where, 'epochs', options.epochs ?? 10);
   const batchSize = positiveInteger(where, 'batchSize', options.batchSize ?? 128);

@@ -63,6 +63,71 @@ export interface EarlyStopping {
   readonly restoreBestWeights?: boolean;
 }
 
+/** What one optimizer step needs: shared by fit's loop and {@link Trainer}. */
+export interface StepDefinition {
+  readonly where: string;
+  readonly variables: readonly tf.Variable[];
+  readonly optimizer: tf.Optimizer;
+  readonly clipNorm?: number;
+  readonly lossTerms: (batch: tf.Tensor2D, position: StepPosition) => { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+  readonly termNames: readonly string[];
+}
+
+interface PendingStep {
+  /** [loss, ...terms, squared gradient norm], to read in one go. */
+  readonly report: tf.Tensor;
+  /** Clipped gradients by variable name, applied once the report is finite. */
+  readonly grads: tf.NamedTensorMap;
+}
+
+/**
+ * The forward and backward pass of one step in a single tf.tidy: the loss, the reported
+ * terms and the squared gradient norm are packed into one tensor so the caller reads
+ * the host once. `batch` builds the input inside the tidy.
+ */
+export function computeStep(definition: StepDefinition, position: StepPosition, batch: () => tf.Tensor2D): PendingStep {
+  const { termNames, clipNorm } = definition;
+  return tf.tidy(() => {
+    const xb = batch();
+    let reported: tf.Tensor | undefined;
+    const { grads } = tf.variableGrads(() => {
+      const { loss, terms } = definition.lossTerms(xb, position);
+      reported = tf.keep(tf.stack([loss, ...termNames.map((name) => terms[name]!)]));
+      return loss;
+    }, definition.variables as tf.Variable[]);
+    const normSq = tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))));
+    const report = tf.concat([reported!, tf.reshape(normSq, [1])]);
+    reported!.dispose();
+    if (clipNorm === undefined) return { report, grads };
+    // scale = clipNorm / max(norm, clipNorm): 1 while the norm is within bounds.
+    const scale = tf.div(clipNorm, tf.maximum(tf.sqrt(normSq), clipNorm));
+    const clipped: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
+    return { report, grads: clipped };
+  });
+}
+
+/** Applies the update when the read-back report is finite; throws {@link NonFiniteLossError} otherwise. Frees the step's tensors. */
+export function finishStep(
+  definition: StepDefinition,
+  pending: PendingStep,
+  values: Float32Array,
+  position: StepPosition,
+): { loss: number; normSq: number; terms: Record<string, number> } {
+  pending.report.dispose();
+  const loss = values[0]!;
+  const normSq = values[values.length - 1]!;
+  if (!Number.isFinite(loss) || !Number.isFinite(normSq)) {
+    tf.dispose(pending.grads);
+    throw new NonFiniteLossError(definition.where, position.epoch, position.batch, Number.isFinite(loss) ? 'gradient' : `loss (${loss})`);
+  }
+  definition.optimizer.applyGradients(pending.grads);
+  tf.dispose(pending.grads);
+  const terms: Record<string, number> = {};
+  definition.termNames.forEach((name, i) => (terms[name] = values[i + 1]!));
+  return { loss, normSq, terms };
+}
+
 /** Thrown when a batch gives a NaN or infinite loss or gradient. */
 export class NonFiniteLossError extends Error {
   readonly epoch: number;
@@ -78,11 +143,7 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-export interface TrainingLoopOptions {
-  /** Name used in error messages, e.g. `VAE.fit`. */
-  readonly where: string;
-  readonly variables: readonly tf.Variable[];
-  readonly optimizer: tf.Optimizer;
+export interface TrainingLoopOptions extends StepDefinition {
   /** Training examples [N, D]. */
   readonly x: tf.Tensor2D;
   readonly epochs: number;
@@ -90,12 +151,6 @@ export interface TrainingLoopOptions {
   readonly shuffle: boolean;
   /** Generator for the shuffling order. */
   readonly rng: Generator;
-  /** Clip the gradient to this global L2 norm. */
-  readonly clipNorm?: number;
-  /** The loss of one batch and named scalar terms to report; runs inside the step's tidy and tape. */
-  readonly lossTerms: (batch: tf.Tensor2D, position: StepPosition) => { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
-  /** Names of the terms `lossTerms` returns, in a fixed order. */
-  readonly termNames: readonly string[];
   /** The validation metric after each epoch (lower is better). */
   readonly validate?: (epoch: number) => Promise<number>;
   readonly earlyStopping?: EarlyStopping;
@@ -113,7 +168,8 @@ const YIELD_EVERY_MS = 50;
  * is applied only when all are finite.
  */
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<FitHistory> {
-  const { x, epochs, batchSize, variables, optimizer, termNames, signal, where } = options;
+  const { x, epochs, batchSize, variables, termNames, signal } = options;
+  const definition: StepDefinition = options;
   const n = x.shape[0];
   const batches = Math.ceil(n / batchSize);
   const totalExamples = n * epochs;
@@ -141,43 +197,15 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Fit
       for (let batch = 1; batch <= batches; batch++) {
         const indices = order.subarray((batch - 1) * batchSize, Math.min(batch * batchSize, n));
         const position: StepPosition = { epoch, batch, step };
-        const { report, grads } = tf.tidy(() => {
-          const xb = tf.gather(x, tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
-          let reported: tf.Tensor | undefined;
-          const { grads } = tf.variableGrads(() => {
-            const { loss, terms } = options.lossTerms(xb, position);
-            reported = tf.keep(tf.stack([loss, ...termNames.map((name) => terms[name]!)]));
-            return loss;
-          }, variables as tf.Variable[]);
-          const gradients = Object.values(grads);
-          const normSq = tf.addN(gradients.map((g) => tf.sum(tf.square(g))));
-          const report = tf.concat([reported!, tf.reshape(normSq, [1])]);
-          reported!.dispose();
-          if (options.clipNorm === undefined) return { report, grads };
-          // scale = clipNorm / max(norm, clipNorm): 1 while the norm is within bounds.
-          const scale = tf.div(options.clipNorm, tf.maximum(tf.sqrt(normSq), options.clipNorm));
-          const clipped: tf.NamedTensorMap = {};
-          for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
-          return { report, grads: clipped };
-        });
-        const values = await report.data();
-        report.dispose();
-        const loss = values[0]!;
-        const normSq = values[values.length - 1]!;
-        if (!Number.isFinite(loss) || !Number.isFinite(normSq)) {
-          tf.dispose(grads);
-          throw new NonFiniteLossError(where, epoch, batch, Number.isFinite(loss) ? 'gradient' : `loss (${loss})`);
-        }
-        optimizer.applyGradients(grads);
-        tf.dispose(grads);
+        const pending = computeStep(definition, position, () => tf.gather(x, tf.tensor1d(indices, 'int32')) as tf.Tensor2D);
+        const values = (await pending.report.data()) as Float32Array;
+        const finishedTerms = finishStep(definition, pending, values, position);
+        const { loss, normSq } = finishedTerms;
         step++;
         seen += indices.length;
         lossSum += loss * indices.length;
-        const terms: Record<string, number> = {};
-        termNames.forEach((name, i) => {
-          terms[name] = values[i + 1]!;
-          termSums[i] = termSums[i]! + values[i + 1]! * indices.length;
-        });
+        const { terms } = finishedTerms;
+        termNames.forEach((name, i) => (termSums[i] = termSums[i]! + terms[name]! * indices.length));
         if (options.onBatchEnd) {
           await options.onBatchEnd({ epoch, epochs, batch, batches, step: step - 1, loss, terms, gradientNorm: Math.sqrt(normSq), ...timing() });
         }

@@ -6,8 +6,8 @@ import { checkSupport, toExamples } from './data.js';
 import type { DataInput } from './data.js';
 import { evaluateModel } from './evaluate.js';
 import type { EvaluateOptions, Evaluation } from './evaluate.js';
-import { fitOptions } from './fit-options.js';
-import type { FitOptions } from './fit-options.js';
+import { TRAINER_KEYS, fitOptions } from './fit-options.js';
+import type { FitOptions, TrainerOptions } from './fit-options.js';
 import { likelihoodHead, resolveLikelihood } from './likelihoods.js';
 import type { LikelihoodHead, LikelihoodSpec, ResolvedLikelihood } from './likelihoods.js';
 import { Mlp, resolveMlpSpec } from './mlp.js';
@@ -15,11 +15,13 @@ import type { MlpSpec, ResolvedMlpSpec } from './mlp.js';
 import { loadHandlerFor, saveHandlerFor } from './model-storage.js';
 import type { ModelLocation } from './model-storage.js';
 import { trainingObjective } from './objective.js';
+import type { TrainingObjective } from './objective.js';
 import { priorModule, resolvePrior } from './priors.js';
 import type { PriorModule, PriorSpec, ResolvedPrior } from './priors.js';
 import { artifactsFromModel, modelFromArtifacts } from './serialization.js';
+import { Trainer } from './trainer.js';
 import { runTrainingLoop } from './training-loop.js';
-import type { FitHistory } from './training-loop.js';
+import type { FitHistory, StepDefinition } from './training-loop.js';
 
 export interface VAEOptions {
   /** Features per example (784 for MNIST). */
@@ -214,28 +216,15 @@ export class VAE {
     try {
       checkSupport(train.x, where, this.likelihood.support);
       if (validation) checkSupport(validation.x, `${where} validation`, this.likelihood.support);
-      const [shuffleRng, noiseRng, validationRng] = [resolved.rng.fork(), resolved.rng.fork(), resolved.rng.fork()];
+      // Noise first, so a Trainer with the same seed draws the same noise as fit.
+      const [noiseRng, shuffleRng, validationRng] = [resolved.rng.fork(), resolved.rng.fork(), resolved.rng.fork()];
       return await runTrainingLoop({
-        where,
-        variables: this.variables,
-        optimizer,
+        ...this.#stepDefinition(where, objective, optimizer, resolved.clipNorm, noiseRng),
         x: train.x,
         epochs: resolved.epochs,
         batchSize: resolved.batchSize,
         shuffle: resolved.shuffle,
         rng: shuffleRng,
-        ...(resolved.clipNorm === undefined ? {} : { clipNorm: resolved.clipNorm }),
-        termNames: objective.termNames,
-        lossTerms: (x, position) =>
-          objective.compute({
-            x,
-            posterior: this.posterior(x),
-            prior: this.priorDistribution(),
-            likelihood: (z) => this.likelihoodAt(z),
-            rng: noiseRng,
-            epoch: position.epoch,
-            step: position.step,
-          }),
         ...(validation
           ? {
               // The same draws every epoch, so epochs compare on equal terms.
@@ -255,6 +244,19 @@ export class VAE {
       if (train.owned) train.x.dispose();
       if (validation?.owned) validation.x.dispose();
     }
+  }
+
+  /**
+   * A {@link Trainer} that takes single optimizer steps on batches you pass (fit's step
+   * without its loop). Dispose it when done.
+   */
+  trainer(options: TrainerOptions = {}): Trainer {
+    this.#checkAlive('trainer');
+    const where = 'VAE.trainer';
+    const resolved = fitOptions(options, where, TRAINER_KEYS);
+    const objective = trainingObjective(options.objective, where);
+    const { optimizer, ownsOptimizer } = resolved.makeOptimizer();
+    return new Trainer(this.#stepDefinition(where, objective, optimizer, resolved.clipNorm, resolved.rng.fork()), this.config.inputDim, ownsOptimizer);
   }
 
   /**
@@ -301,6 +303,26 @@ export class VAE {
 
   get isDisposed(): boolean {
     return this.#disposed;
+  }
+
+  #stepDefinition(where: string, objective: TrainingObjective, optimizer: tf.Optimizer, clipNorm: number | undefined, rng: Generator): StepDefinition {
+    return {
+      where,
+      variables: this.variables,
+      optimizer,
+      ...(clipNorm === undefined ? {} : { clipNorm }),
+      termNames: objective.termNames,
+      lossTerms: (x, position) =>
+        objective.compute({
+          x,
+          posterior: this.posterior(x),
+          prior: this.priorDistribution(),
+          likelihood: (z) => this.likelihoodAt(z),
+          rng,
+          epoch: position.epoch,
+          step: position.step,
+        }),
+    };
   }
 
   #encodeRaw(x: tf.Tensor): { mean: tf.Tensor2D; logvar: tf.Tensor2D } {
