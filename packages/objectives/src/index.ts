@@ -13,3 +13,5 @@ export { logMeanExp } from './log-mean-exp.js';
 export { stopGradient, untaped } from './stop-gradient.js';
 export { klPerDimension, activeUnits } from './diagnostics.js';
 export type { KlPerDimensionOptions, ActiveUnits } from './diagnostics.js';
+export { wakeSleep } from './wake-sleep.js';
+export type { WakeSleepOptions, WakeSleepTerms } from './wake-sleep.js';
