@@ -58,7 +58,12 @@ describe('ArrayDataset', () => {
       break;
     }
     expect(tf.memory().numTensors).toBe(before);
-    expect(testing.tensorsLeftBehind(() => d.all())).toBe(0);
+    expect(
+      testing.tensorsLeftBehind(() => {
+        const batch = d.all();
+        return [batch.x, batch.y!];
+      }),
+    ).toBe(0);
   });
 
   it('splits into disjoint parts of the requested sizes, reproducibly', () => {
