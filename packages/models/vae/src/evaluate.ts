@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '@elbo/distributions';
-import { elbo, iwae } from '@elbo/objectives';
-import { Generator, getGenerator, invalidArgument, klStandardNormal } from '@elbo/runtime';
+import { activeUnits, elbo, iwae, klPerDimension } from '@elbo/objectives';
+import { Generator, getGenerator, invalidArgument } from '@elbo/runtime';
 
 export interface EvaluateOptions {
   /** Importance samples per example for log p(x) (Burda et al. 2016); 0 skips it. Default 1000. */
@@ -38,7 +38,7 @@ export interface Evaluation {
   readonly klPerDimension?: number[];
   /** Latent dimensions whose posterior mean varies across the data (Cov > threshold). */
   readonly activeUnits?: number;
-  /** Cov_x(E_q[z_u]) per latent dimension. */
+  /** Var_x(E_q[z_u]) per latent dimension (unbiased). */
   readonly posteriorMeanVariance?: number[];
 }
 
@@ -49,7 +49,6 @@ export interface EvaluableModel {
   posterior(x: tf.Tensor): Distribution;
   likelihoodAt(z: tf.Tensor): Distribution;
   priorDistribution(): Distribution;
-  encode(x: tf.Tensor): { mean: tf.Tensor; logvar: tf.Tensor };
 }
 
 const KEYS = ['samples', 'batchSize', 'seed', 'rng', 'maxChunkElements', 'diagnostics', 'activeUnitThreshold'];
@@ -81,8 +80,9 @@ export async function evaluateModel(model: EvaluableModel, x: tf.Tensor2D, optio
   let klSum = 0;
   let logLikelihoodSum = 0;
   const klPerDim = new Float64Array(d);
-  const meanSum = new Float64Array(d);
-  const meanSquareSum = new Float64Array(d);
+  // Posterior means of every example, for the active-unit count at the end ([N, D] floats).
+  const means = diagnostics ? new Float32Array(n * d) : undefined;
+  // KL per dimension needs a prior that factorises over dimensions.
   const perDimension = diagnostics && model.config.prior.type === 'standardNormal';
 
   for (let start = 0; start < n; start += batchSize) {
@@ -128,19 +128,16 @@ export async function evaluateModel(model: EvaluableModel, x: tf.Tensor2D, optio
         logLikelihoodSum += (await readAndDispose(total))[0]!;
       }
 
-      if (diagnostics) {
+      if (means) {
         const stats = tf.tidy(() => {
-          const { mean, logvar } = model.encode(xb);
-          const rows = [tf.sum(mean, 0), tf.sum(tf.square(mean), 0)];
-          if (perDimension) rows.push(tf.sum(klStandardNormal(mean, logvar), 0));
-          return tf.stack(rows);
+          const posterior = model.posterior(xb);
+          const rows = [tf.reshape(posterior.mean(), [-1])];
+          if (perDimension) rows.push(tf.mul(klPerDimension(posterior, model.priorDistribution(), { rng }), size));
+          return tf.concat(rows);
         });
         const values = await readAndDispose(stats);
-        for (let j = 0; j < d; j++) {
-          meanSum[j] = meanSum[j]! + values[j]!;
-          meanSquareSum[j] = meanSquareSum[j]! + values[d + j]!;
-          if (perDimension) klPerDim[j] = klPerDim[j]! + values[2 * d + j]!;
-        }
+        means.set(values.subarray(0, size * d), start * d);
+        if (perDimension) for (let j = 0; j < d; j++) klPerDim[j] = klPerDim[j]! + values[size * d + j]!;
       }
     } finally {
       xb.dispose();
@@ -155,13 +152,15 @@ export async function evaluateModel(model: EvaluableModel, x: tf.Tensor2D, optio
     samples,
     ...(samples > 0 ? { logLikelihood: logLikelihoodSum / n } : {}),
   };
-  if (!diagnostics) return result;
-  const variance = Array.from(meanSum, (s, j) => Math.max(0, meanSquareSum[j]! / n - (s / n) ** 2));
+  if (!means || n < 2) return result;
+  const meansTensor = tf.tensor2d(means, [n, d]);
+  const units = activeUnits(meansTensor, { threshold });
+  meansTensor.dispose();
   return {
     ...result,
     ...(perDimension ? { klPerDimension: Array.from(klPerDim, (s) => s / n) } : {}),
-    posteriorMeanVariance: variance,
-    activeUnits: variance.filter((v) => v > threshold).length,
+    posteriorMeanVariance: units.variances,
+    activeUnits: units.count,
   };
 }
 

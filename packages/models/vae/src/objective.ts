@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '@elbo/distributions';
-import { elbo, iwae, mmd } from '@elbo/objectives';
+import { elbo, iwae, mmd, wakeSleep } from '@elbo/objectives';
 import { describeValue, invalidArgument } from '@elbo/runtime';
 import type { Generator } from '@elbo/runtime';
 
@@ -17,12 +17,16 @@ export type Scheduled = number | ((step: number) => number);
  * - `'mmd'` / `{ type: 'mmd', weight, kernel, klWeight }`: the MMD-VAE (InfoVAE): the
  *   reconstruction term plus `weight` (default 1000) times MMD^2 between the batch's
  *   posterior draws and prior draws, plus `klWeight` (default 0) times the KL.
+ * - `'wakeSleep'` / `{ type: 'wakeSleep', samples: K, sleepSamples, wakeEncoder, sleepEncoder }`:
+ *   wake-sleep (K = 1, the default) or reweighted wake-sleep (K > 1); nothing is
+ *   differentiated through a sample.
  * Schedules take the 0-based optimizer step, or the 0-based epoch with `schedulePer: 'epoch'`.
  */
 export type ObjectiveSpec =
   | 'elbo'
   | 'iwae'
   | 'mmd'
+  | 'wakeSleep'
   | {
       readonly type: 'elbo';
       readonly samples?: number;
@@ -38,12 +42,21 @@ export type ObjectiveSpec =
       readonly kernel?: 'rbf' | 'imq';
       readonly klWeight?: Scheduled;
       readonly schedulePer?: 'step' | 'epoch';
+    }
+  | {
+      readonly type: 'wakeSleep';
+      readonly samples?: number;
+      readonly sleepSamples?: number;
+      readonly wakeEncoder?: boolean;
+      readonly sleepEncoder?: boolean;
     };
 
 /** The model pieces one objective evaluation needs; tensors belong to the caller's tidy. */
 export interface ObjectiveInputs {
   readonly x: tf.Tensor;
   readonly posterior: Distribution;
+  /** q(z|x) for other inputs (wake-sleep's dreams). */
+  readonly encoder: (x: tf.Tensor) => Distribution;
   readonly prior: Distribution;
   readonly likelihood: (z: tf.Tensor) => Distribution;
   readonly rng: Generator;
@@ -63,7 +76,7 @@ export interface TrainingObjective {
   compute(inputs: ObjectiveInputs): ObjectiveValue;
 }
 
-const TYPES = ['elbo', 'iwae', 'mmd'] as const;
+const TYPES = ['elbo', 'iwae', 'mmd', 'wakeSleep'] as const;
 
 function keysOf(where: string, spec: object, allowed: readonly string[]): void {
   for (const key of Object.keys(spec)) {
@@ -150,6 +163,32 @@ export function trainingObjective(spec: ObjectiveSpec | undefined, where: string
           rng: inputs.rng,
         });
         return { loss: result.loss as tf.Scalar, terms: { bound: mean(result.bound) } };
+      },
+    };
+  }
+  if (type === 'wakeSleep') {
+    keysOf(where, options, ['type', 'samples', 'sleepSamples', 'wakeEncoder', 'sleepEncoder']);
+    const samples = positiveInteger(where, 'objective.samples', options.samples, 1);
+    const sleepSamples = options.sleepSamples === undefined ? undefined : positiveInteger(where, 'objective.sleepSamples', options.sleepSamples, 1);
+    for (const flag of ['wakeEncoder', 'sleepEncoder'] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw invalidArgument(where, `objective.${flag}`, 'a boolean', options[flag]);
+    }
+    return {
+      name: 'wakeSleep',
+      termNames: ['bound', 'wake', 'sleep'],
+      compute: (inputs) => {
+        const result = wakeSleep({
+          encoder: inputs.encoder,
+          prior: inputs.prior,
+          likelihood: inputs.likelihood,
+          x: inputs.x,
+          samples,
+          ...(sleepSamples === undefined ? {} : { sleepSamples }),
+          ...(options.wakeEncoder === undefined ? {} : { wakeEncoder: options.wakeEncoder as boolean }),
+          ...(options.sleepEncoder === undefined ? {} : { sleepEncoder: options.sleepEncoder as boolean }),
+          rng: inputs.rng,
+        });
+        return { loss: result.loss as tf.Scalar, terms: { bound: mean(result.bound), wake: result.wakeLoss as tf.Scalar, sleep: result.sleepLoss as tf.Scalar } };
       },
     };
   }

@@ -289,6 +289,8 @@ describe('VAE', () => {
       [{}, { objective: { type: 'elbo', klWeight: linearWarmup({ steps: 4 }), freeBits: 0.1 } }, train],
       [{}, { objective: { type: 'iwae', samples: 4, estimator: 'dreg' } }, train],
       [{}, { objective: 'mmd' }, train],
+      [{}, { objective: 'wakeSleep' }, train],
+      [{}, { objective: { type: 'wakeSleep', samples: 3 } }, train],
       [{ likelihood: 'continuousBernoulli' }, { objective: { type: 'elbo', samples: 2 } }, train],
       [{ likelihood: 'poisson' }, {}, poissonData],
       [{ likelihood: { type: 'categorical', categories: 2 } }, { optimizer: 'rmsprop' }, train],

@@ -316,6 +316,7 @@ export class VAE {
         objective.compute({
           x,
           posterior: this.posterior(x),
+          encoder: (input) => this.posterior(input),
           prior: this.priorDistribution(),
           likelihood: (z) => this.likelihoodAt(z),
           rng,
