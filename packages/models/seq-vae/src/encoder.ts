@@ -1,0 +1,149 @@
+/**
+ * The inference network q(z_1 | x) q(z_2 | z_1, x) ... q(z_N | z_{N-1}, x): a
+ * bidirectional GRU summarises x_1:N at every step, and a combiner mixes that summary
+ * at n with the sampled z_{n-1} (the structured posterior of the deep Markov model,
+ * not mean-field over time). The combiner's mean has a linear path from z_{n-1}, so
+ * the exact posterior of a linear-Gaussian model (mean linear in z_{n-1}) is reachable.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { invalidArgument, reparameterize } from '@elbo/runtime';
+import { BidirectionalGru } from './bidirectional-gru.js';
+import type { ParameterSet } from './parameters.js';
+
+export interface EncoderOptions {
+  /** GRU units per direction (default 64). */
+  readonly hidden?: number;
+  /** Combiner hidden units (default 64). */
+  readonly combinerHidden?: number;
+  /**
+   * Indices of the observed dimensions the encoder reads (default: all). Co-smoothing
+   * hides held-out neurons this way: the model still predicts them, never sees them.
+   */
+  readonly inputs?: readonly number[] | null;
+}
+
+export interface EncoderConfig {
+  readonly hidden: number;
+  readonly combinerHidden: number;
+  readonly inputs: readonly number[] | null;
+}
+
+export function resolveEncoder(where: string, options: EncoderOptions | undefined, obsDim: number): EncoderConfig {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw invalidArgument(where, 'encoder', 'an object { hidden, combinerHidden, inputs }', options);
+  }
+  const hidden = options?.hidden ?? 64;
+  const combinerHidden = options?.combinerHidden ?? 64;
+  for (const [name, v] of [
+    ['encoder.hidden', hidden],
+    ['encoder.combinerHidden', combinerHidden],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw invalidArgument(where, name, 'a positive integer', v);
+  }
+  let inputs: number[] | null = null;
+  if (options?.inputs !== undefined && options.inputs !== null) {
+    const list = options.inputs;
+    if (!Array.isArray(list) || list.length === 0) throw invalidArgument(where, 'encoder.inputs', 'a non-empty array of dimension indices', list);
+    const seen = new Set<number>();
+    for (const [k, i] of list.entries()) {
+      if (!Number.isInteger(i) || i < 0 || i >= obsDim || seen.has(i)) {
+        throw invalidArgument(where, `encoder.inputs[${k}]`, `a distinct integer in [0, ${obsDim})`, i);
+      }
+      seen.add(i);
+    }
+    inputs = [...list];
+  }
+  return { hidden, combinerHidden, inputs };
+}
+
+export interface PosteriorPass {
+  /** Sampled trajectory [B, T, L]. */
+  readonly z: tf.Tensor3D;
+  /** q(z_n | z_{n-1}, x): mean and standard deviation [B, T, L]. */
+  readonly loc: tf.Tensor3D;
+  readonly scale: tf.Tensor3D;
+}
+
+export class Encoder {
+  readonly #gru: BidirectionalGru;
+  readonly #params: ParameterSet;
+  readonly #inputIndices: tf.Tensor1D | null;
+
+  constructor(
+    params: ParameterSet,
+    readonly config: EncoderConfig,
+    readonly obsDim: number,
+    readonly latentDim: number,
+  ) {
+    this.#params = params;
+    const inputDim = config.inputs?.length ?? obsDim;
+    this.#gru = new BidirectionalGru(params, inputDim, config.hidden);
+    const C = config.combinerHidden;
+    const L = latentDim;
+    params.add('encoder.combiner.wh', [2 * config.hidden, C], { kind: 'glorot' });
+    params.add('encoder.combiner.wz', [L, C], { kind: 'glorot' });
+    params.add('encoder.combiner.b', [C], { kind: 'constant', value: 0 });
+    // Output layer reads [tanh hidden, z_{n-1}]: the z part is the linear path.
+    params.add('encoder.out.w', [C + L, 2 * L], { kind: 'glorot' });
+    params.add('encoder.out.b', [2 * L], { kind: 'constant', value: 0 });
+    this.#inputIndices = config.inputs === null ? null : tf.keep(tf.tensor1d(config.inputs as number[], 'int32'));
+  }
+
+  /**
+   * The deterministic part of q: the bidirectional GRU over x [B, T, obsDim] (mask
+   * [B, T] or null), projected into the combiner, [B, T, combinerHidden]. Computed once
+   * and tiled when several trajectories are drawn per trial.
+   */
+  summarize(x: tf.Tensor3D, mask: tf.Tensor2D | null): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [B, T] = x.shape;
+      const p = this.#params;
+      const input = this.#inputIndices === null ? x : (tf.gather(x, this.#inputIndices, 2) as tf.Tensor3D);
+      const states = this.#gru.apply(input, mask); // [B, T, 2H]
+      return tf
+        .add(tf.matMul(states.reshape([B * T, 2 * this.config.hidden]), p.get('encoder.combiner.wh')), p.get('encoder.combiner.b'))
+        .reshape([B, T, this.config.combinerHidden]);
+    });
+  }
+
+  /**
+   * Draws z_1..z_T one step at a time, each from q(z_n | z_{n-1}, x) with
+   * z = loc + scale * eps (reparameterised, so differentiable in every parameter).
+   * summary: [B, T, C] from {@link summarize}; eps: [T, B, L] standard normal draws.
+   */
+  sample(summary: tf.Tensor3D, eps: tf.Tensor3D): PosteriorPass {
+    return tf.tidy(() => {
+      const [B, T] = summary.shape;
+      const L = this.latentDim;
+      const p = this.#params;
+      const perStep = tf.unstack(summary, 1);
+      const noise = tf.unstack(eps, 0);
+      const wz = p.get('encoder.combiner.wz');
+      const wOut = p.get('encoder.out.w');
+      const bOut = p.get('encoder.out.b');
+      let zPrev: tf.Tensor = tf.zeros([B, L]);
+      const zs: tf.Tensor[] = [];
+      const locs: tf.Tensor[] = [];
+      const logvars: tf.Tensor[] = [];
+      for (let n = 0; n < T; n++) {
+        const hidden = tf.tanh(n === 0 ? perStep[0]! : tf.add(perStep[n]!, tf.matMul(zPrev, wz)));
+        const out = tf.fused.matMul({ a: tf.concat([hidden, zPrev], 1), b: wOut, bias: bOut });
+        const [loc, logvar] = tf.split(out, 2, 1) as [tf.Tensor, tf.Tensor];
+        const z = reparameterize(loc, logvar, noise[n]!);
+        zs.push(z);
+        locs.push(loc);
+        logvars.push(logvar);
+        zPrev = z;
+      }
+      return {
+        z: tf.stack(zs, 1) as tf.Tensor3D,
+        loc: tf.stack(locs, 1) as tf.Tensor3D,
+        scale: tf.exp(tf.mul(0.5, tf.stack(logvars, 1))) as tf.Tensor3D,
+      };
+    });
+  }
+
+  dispose(): void {
+    this.#inputIndices?.dispose();
+  }
+}

@@ -1,0 +1,182 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Generator, testing } from '@elbo/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeqVAE } from './seq-vae.js';
+
+const small = { hidden: 8, combinerHidden: 8 };
+
+function poissonData(trials: number, steps: number, obsDim: number, seed: number) {
+  const u = Generator.fromSeed(seed).uniformArray(trials * steps * obsDim);
+  // Counts 0..2 from uniforms: enough structure-free data to exercise shapes and masks.
+  return { x: Float32Array.from(u, (v) => Math.floor(v * 3)), shape: [trials, steps, obsDim] };
+}
+
+describe('SeqVAE', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await testing.initForTests({ seed: 1 });
+    dir = await mkdtemp(join(tmpdir(), 'seq-vae-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('infers per-step posterior moments and emission means with the documented shapes', () => {
+    const model = new SeqVAE({ obsDim: 5, latentDim: 3, encoder: small, seed: 2 });
+    const data = poissonData(4, 7, 5, 3);
+    const out = model.infer(data, { samples: 4, rng: Generator.fromSeed(4) });
+    expect(out.shape).toEqual([4, 7, 3]);
+    expect(out.obsShape).toEqual([4, 7, 5]);
+    expect(out.means.length).toBe(4 * 7 * 3);
+    expect(out.variances.length).toBe(4 * 7 * 3);
+    expect(out.emissionMeans.length).toBe(4 * 7 * 5);
+    expect(out.variances.every((v) => v >= 0)).toBe(true);
+    expect(out.emissionMeans.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    model.dispose();
+  });
+
+  it('samples from the generative model', () => {
+    for (const likelihood of ['poisson', 'gaussian', 'bernoulli'] as const) {
+      const model = new SeqVAE({ obsDim: 4, latentDim: 2, likelihood, transition: 'gated', encoder: small, seed: 1 });
+      const s = model.sample({ trials: 3, steps: 6, rng: Generator.fromSeed(9) });
+      expect(s.shape).toEqual([3, 6, 2]);
+      expect(s.latents.length).toBe(36);
+      expect(s.observations.length).toBe(72);
+      if (likelihood !== 'gaussian') expect(s.observations.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
+      if (likelihood === 'bernoulli') expect(s.observations.every((v) => v <= 1)).toBe(true);
+      model.dispose();
+    }
+  });
+
+  it('ignores padded steps: a padded trial scores and infers as its unpadded prefix', () => {
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 5 });
+    const full = poissonData(1, 4, 3, 6);
+    const padded = new Float32Array(1 * 7 * 3);
+    padded.set(full.x);
+    padded.fill(2, 12); // padding values must not matter
+    const mask = Float32Array.from({ length: 7 }, (_, t) => (t < 4 ? 1 : 0));
+    const withPadding = { x: padded, shape: [1, 7, 3], mask };
+    // The noise is drawn as [T, samples * trials, L], so the first 4 steps get the same
+    // draws in both runs: any difference comes from padding leaking in (the backward
+    // GRU would see it first).
+    const a = model.evaluate(full, { samples: 3, rng: Generator.fromSeed(1) });
+    const b = model.evaluate(withPadding, { samples: 3, rng: Generator.fromSeed(1) });
+    expect(b.elbo).toBeCloseTo(a.elbo, 3);
+    expect(b.elboPerStep).toBeCloseTo(b.elbo / 4, 10);
+    const ia = model.infer(full, { samples: 2, rng: Generator.fromSeed(3) });
+    const ib = model.infer(withPadding, { samples: 2, rng: Generator.fromSeed(3) });
+    for (let i = 0; i < ia.means.length; i++) expect(ib.means[i]).toBeCloseTo(ia.means[i]!, 4);
+    for (let i = 0; i < ia.emissionMeans.length; i++) expect(ib.emissionMeans[i]).toBeCloseTo(ia.emissionMeans[i]!, 4);
+    model.dispose();
+  });
+
+  it('leaves no tensors behind in infer, evaluate, sample, fit, save and load', async () => {
+    const atStart = tf.memory().numTensors;
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 3 });
+    const data = poissonData(5, 6, 3, 1);
+    expect(testing.tensorsLeftBehind(() => void model.infer(data, { samples: 2 }))).toBe(0);
+    expect(testing.tensorsLeftBehind(() => void model.evaluate(data, { samples: 2 }))).toBe(0);
+    expect(testing.tensorsLeftBehind(() => void model.sample({ trials: 2, steps: 3 }))).toBe(0);
+    expect(await testing.tensorsLeftBehindAsync(async () => void (await model.fit(data, { epochs: 2, batchSize: 2 })))).toBe(0);
+    const path = join(dir, 'leak');
+    expect(await testing.tensorsLeftBehindAsync(() => model.save(path))).toBe(0);
+    const before = tf.memory().numTensors;
+    const loaded = await SeqVAE.load(path);
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(atStart);
+  });
+
+  it('fit reports progress per batch and epoch and honours an AbortSignal', async () => {
+    const model = new SeqVAE({ obsDim: 4, latentDim: 2, encoder: small, seed: 4 });
+    const data = poissonData(8, 10, 4, 2);
+    const batches: number[] = [];
+    const epochs: number[] = [];
+    const history = await model.fit(data, {
+      epochs: 3,
+      batchSize: 4,
+      learningRate: 1e-2,
+      klWarmupEpochs: 2,
+      rng: Generator.fromSeed(5),
+      onBatchEnd: (p) => {
+        batches.push(p.step);
+        expect(p.batches).toBe(2);
+        expect(p.totalSteps).toBe(6);
+        expect(Number.isFinite(p.loss)).toBe(true);
+        expect(p.klWeight).toBeGreaterThanOrEqual(0);
+        expect(p.klWeight).toBeLessThanOrEqual(1);
+      },
+      onEpochEnd: (p) => void epochs.push(p.epoch),
+    });
+    expect(batches).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(epochs).toEqual([1, 2, 3]);
+    expect(history.loss.length).toBe(3);
+    expect(model.steps).toBe(6);
+    const controller = new AbortController();
+    const run = model.fit(data, { epochs: 5, batchSize: 4, signal: controller.signal, onBatchEnd: () => controller.abort(new Error('stop here')) });
+    await expect(run).rejects.toThrow('stop here');
+    expect(model.steps).toBe(7);
+    model.dispose();
+  });
+
+  it('names the epoch and batch when the loss becomes non-finite', async () => {
+    const model = new SeqVAE({ obsDim: 2, latentDim: 1, encoder: small, seed: 4 });
+    const x = new Float32Array(4 * 3 * 2).fill(1);
+    x[5] = 3e38; // a finite float32 count whose log-factorial overflows: the Poisson log-likelihood is -Infinity
+    await expect(model.fit({ x, shape: [4, 3, 2] }, { epochs: 1, batchSize: 4 })).rejects.toThrow(/loss became .* at epoch 1, batch 1/);
+    model.dispose();
+  });
+
+  it('saves to a directory and loads the same model back (same numbers for the same noise)', async () => {
+    const model = new SeqVAE({ obsDim: 4, latentDim: 2, likelihood: { type: 'poisson', readout: 'mlp', hidden: 6 }, encoder: { ...small, inputs: [0, 2, 3] }, seed: 6 });
+    const data = poissonData(3, 5, 4, 4);
+    await model.fit(data, { epochs: 1, batchSize: 3 });
+    const path = join(dir, 'model');
+    await model.save(path);
+    const loaded = await SeqVAE.load(path);
+    expect(loaded.config).toEqual(model.config);
+    expect(loaded.steps).toBe(model.steps);
+    const a = model.infer(data, { samples: 3, rng: Generator.fromSeed(2) });
+    const b = loaded.infer(data, { samples: 3, rng: Generator.fromSeed(2) });
+    expect(Array.from(b.means)).toEqual(Array.from(a.means));
+    expect(Array.from(b.emissionMeans)).toEqual(Array.from(a.emissionMeans));
+    // Through a tf.io handler too.
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const fromMemory = await SeqVAE.load(tf.io.fromMemory(saved!));
+    const c = fromMemory.infer(data, { samples: 3, rng: Generator.fromSeed(2) });
+    expect(Array.from(c.means)).toEqual(Array.from(a.means));
+    for (const m of [model, loaded, fromMemory]) m.dispose();
+    await expect(SeqVAE.load(join(dir, 'missing'))).rejects.toThrow(/model.json must be a readable JSON model file/);
+  });
+
+  it('rejects bad options and data with messages naming them', async () => {
+    expect(() => new SeqVAE({ obsDim: 0, latentDim: 2 })).toThrow(/obsDim must be a positive integer/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, likelihood: 'laplace' as never })).toThrow(/likelihood must be one of 'poisson', 'gaussian', 'bernoulli'/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, transition: 'rnn' as never })).toThrow(/transition must be 'linear', 'gated'/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { inputs: [0, 3] } })).toThrow(/encoder.inputs\[1\] must be a distinct integer in \[0, 3\)/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, lr: 1 } as never)).toThrow(/option 'lr'/);
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 1 });
+    const data = poissonData(2, 4, 3, 1);
+    expect(() => model.infer({ x: data.x, shape: [2, 4, 4] })).toThrow(/data.shape\[2\] must be the model's obsDim 3, found 4/);
+    expect(() => model.infer({ x: data.x.subarray(1), shape: [2, 4, 3] })).toThrow(/data.x must be 24 values/);
+    expect(() => model.infer({ ...data, mask: Float32Array.from([1, 0, 1, 1, 1, 1, 1, 1]) })).toThrow(/mask\[0\] must be ones then zeros/);
+    const nan = data.x.slice();
+    nan[7] = NaN;
+    expect(() => model.evaluate({ x: nan, shape: [2, 4, 3] })).toThrow(/data.x\[0\]\[2\]\[1\] must be finite/);
+    await expect(model.fit(data, { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer/);
+    await expect(model.fit(data, { learningRate: -1 })).rejects.toThrow(/learningRate must be a positive number/);
+    await expect(model.fit(data, { batchsize: 2 } as never)).rejects.toThrow(/option 'batchsize'/);
+    expect(() => model.evaluate(data, { heldOutNeurons: [1] })).toThrow(/heldOutNeurons\[0\] must be a neuron the encoder does not read/);
+    expect(() => model.toLinearGaussianSsm()).toThrow(/a linear transition with a linear 'gaussian' likelihood/);
+    model.dispose();
+    expect(() => model.infer(data)).toThrow(/SeqVAE.infer: the model must be live/);
+  });
+});
