@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureThroughput } from './timing.js';
+import { measureThroughput, throughputFromEndTimes } from './timing.js';
 
 describe('measureThroughput', () => {
   it('excludes warm-up calls and times repetitions x calls', async () => {
@@ -35,5 +35,19 @@ describe('measureThroughput', () => {
     await expect(measureThroughput(() => 0, { warmup: 0, repetitions: 0, callsPerRepetition: 1, workPerCall: 1 })).rejects.toThrow(
       /repetitions must be a positive integer/,
     );
+  });
+});
+
+describe('throughputFromEndTimes', () => {
+  it('drops the warm-up calls and groups the rest into repetitions', () => {
+    // Warm-up calls end at 0 and 10 s (the slow first call is excluded); then calls of
+    // 1 s each, then of 2 s each.
+    const ends = [0, 10, 11, 12, 14, 16];
+    const t = throughputFromEndTimes(ends, { warmup: 2, repetitions: 2, callsPerRepetition: 2, workPerCall: 100 });
+    expect(t.samples).toEqual([100, 50]);
+    expect(t.median).toBe(75);
+  });
+  it('says how many end times it needed', () => {
+    expect(() => throughputFromEndTimes([1, 2], { warmup: 1, repetitions: 2, callsPerRepetition: 1, workPerCall: 1 })).toThrow(/expected 3 end times, found 2/);
   });
 });

@@ -67,3 +67,23 @@ export async function callsToFill(seconds: number, call: () => unknown, warmup =
   const once = Number(process.hrtime.bigint() - start) / 1e9;
   return Math.max(1, Math.ceil(seconds / Math.max(once, 1e-9)));
 }
+
+/**
+ * Throughput from the end times (in seconds, any origin) of consecutive calls that ran
+ * inside someone else's loop, e.g. a training loop's per-batch callback. The first
+ * `warmup` calls are left out; the rest are grouped into repetitions of
+ * `callsPerRepetition` calls, each timed from the end of the call before it.
+ */
+export function throughputFromEndTimes(endTimes: readonly number[], options: ThroughputOptions): Throughput {
+  const { warmup, repetitions, callsPerRepetition, workPerCall } = options;
+  if (warmup < 1) throw new RangeError('throughputFromEndTimes: needs warmup >= 1 (the first timed call starts at the end of the last warm-up call)');
+  const needed = warmup + repetitions * callsPerRepetition;
+  if (endTimes.length < needed) throw new RangeError(`throughputFromEndTimes: expected ${needed} end times, found ${endTimes.length}`);
+  const samples: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    const from = endTimes[warmup - 1 + r * callsPerRepetition]!;
+    const to = endTimes[warmup - 1 + (r + 1) * callsPerRepetition]!;
+    samples.push((workPerCall * callsPerRepetition) / (to - from));
+  }
+  return { ...summarize(samples), samples, warmup, callsPerRepetition };
+}

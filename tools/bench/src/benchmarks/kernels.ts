@@ -42,11 +42,11 @@ export const kernels: Benchmark = {
         runVariantInChild<KernelTiming[]>('kernels', variant, params, { timeoutSeconds: 300, verbose: context.verbose }),
       );
       for (const t of timings ?? []) {
-        const target = variant === 'assemblyscript' ? TARGETS[t.op] : undefined;
+        const target = variant === 'assemblyscript' && !t.flavour ? TARGETS[t.op] : undefined;
         m.push(
           measurement(
             {
-              id: `${t.op}:${variant}`,
+              id: `${t.op}:${variant}${t.flavour ? `-${t.flavour}` : ''}`,
               label: `${t.op}: ${t.implementation}`,
               backend: t.backend,
               kernels: variant.includes('assemblyscript') ? 'assemblyscript' : variant === 'typed-array' ? '-' : 'tfjs-ops',

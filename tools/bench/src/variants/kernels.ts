@@ -27,6 +27,8 @@ export interface KernelTiming {
   readonly backend: string;
   readonly unit: string;
   readonly throughput: Throughput;
+  /** Tells apart two timings of one op in one variant (e.g. `copied`). */
+  readonly flavour?: string;
 }
 
 interface Inputs {
@@ -60,6 +62,7 @@ export async function runVariant(variant: string, params: KernelsParams): Promis
     call: () => unknown,
     unit = 'elements/s',
     workPerCall = params.size,
+    flavour?: string,
   ): Promise<void> => {
     const callsPerRepetition = await callsToFill(params.secondsPerRepetition, call, params.warmup);
     const throughput = await measureThroughput(call, {
@@ -68,13 +71,13 @@ export async function runVariant(variant: string, params: KernelsParams): Promis
       callsPerRepetition,
       workPerCall,
     });
-    timings.push({ op, implementation, backend, unit, throughput });
+    timings.push({ op, implementation, backend, unit, throughput, ...(flavour ? { flavour } : {}) });
   };
 
   if (variant === 'typed-array') {
     await typedArrayLoops(inputs, params, time);
   } else if (variant === 'assemblyscript') {
-    throw new Error('the AssemblyScript typed-array API is measured once @elbo/kernels lands');
+    await assemblyScriptTyped(inputs, params, time);
   } else {
     const target = parseTarget(variant);
     const summary = await setupTarget(target, params.seed);
@@ -89,7 +92,15 @@ export async function runVariant(variant: string, params: KernelsParams): Promis
   return timings;
 }
 
-type Timer = (op: KernelOp, implementation: string, backend: string, call: () => unknown, unit?: string, workPerCall?: number) => Promise<void>;
+type Timer = (
+  op: KernelOp,
+  implementation: string,
+  backend: string,
+  call: () => unknown,
+  unit?: string,
+  workPerCall?: number,
+  flavour?: string,
+) => Promise<void>;
 
 async function typedArrayLoops(inputs: Inputs, params: KernelsParams, time: Timer): Promise<void> {
   const { mu, logvar, gradZ } = inputs;
@@ -104,6 +115,73 @@ async function typedArrayLoops(inputs: Inputs, params: KernelsParams, time: Time
   await time('fused-forward-backward', impl, 'typed-array', () => fusedSampleKlLoop(mu, logvar, gradZ, rng, scratch));
   // Read + write bytes per second of a plain copy: the ceiling for memory-bound kernels.
   await time('copy', 'Float32Array.prototype.set', 'typed-array', () => out.set(mu), 'bytes/s', 2 * 4 * n);
+}
+
+interface KernelArrayLike {
+  readonly array: Float32Array;
+  free(): void;
+}
+type AsArray = Float32Array | KernelArrayLike;
+interface AsArrays {
+  readonly mu: AsArray;
+  readonly logvar: AsArray;
+  readonly gradZ: AsArray;
+  readonly out: AsArray;
+  readonly eps: AsArray;
+  readonly gradMu: AsArray;
+  readonly gradLogvar: AsArray;
+}
+interface KernelsModule {
+  loadKernels(): Promise<void>;
+  KernelArray: { from(values: ArrayLike<number>): KernelArrayLike; new (length: number): KernelArrayLike };
+  sampleNormal(out: AsArray, rng?: Generator): unknown;
+  reparameterize(mu: AsArray, logvar: AsArray, eps: AsArray, z: AsArray): unknown;
+  klStandardNormal(mu: AsArray, logvar: AsArray): number;
+  sampleWithKl(mu: AsArray, logvar: AsArray, options: { z: AsArray; eps?: AsArray; rng?: Generator }): number;
+  sampleWithKlBackward(options: { mu: AsArray; logvar: AsArray; eps: AsArray; gradZ?: AsArray; gradMu: AsArray; gradLogvar: AsArray }): void;
+}
+
+/**
+ * @elbo/kernels' typed-array API two ways: on KernelArrays, which live in the module's
+ * memory (no copies: the fast path, where issue 5's targets apply), and on ordinary
+ * Float32Arrays, which it copies in and out.
+ */
+async function assemblyScriptTyped(inputs: Inputs, params: KernelsParams, time: Timer): Promise<void> {
+  const k = await importOptional<KernelsModule>('@elbo/kernels');
+  await k.loadKernels();
+  const n = params.size;
+  const rng = Generator.fromSeed(params.seed + 1);
+  const inPlace = {
+    mu: k.KernelArray.from(inputs.mu),
+    logvar: k.KernelArray.from(inputs.logvar),
+    gradZ: k.KernelArray.from(inputs.gradZ),
+    out: new k.KernelArray(n),
+    eps: new k.KernelArray(n),
+    gradMu: new k.KernelArray(n),
+    gradLogvar: new k.KernelArray(n),
+  };
+  const copied: AsArrays = {
+    ...inputs,
+    out: new Float32Array(n),
+    eps: new Float32Array(n),
+    gradMu: new Float32Array(n),
+    gradLogvar: new Float32Array(n),
+  };
+  const runs = [
+    { implementation: 'AssemblyScript (KernelArray, in place)', flavour: undefined, a: inPlace as AsArrays },
+    { implementation: 'AssemblyScript (Float32Array, copied)', flavour: 'copied', a: copied },
+  ];
+  for (const { implementation, flavour, a } of runs) {
+    const t = (op: KernelOp, call: () => unknown): Promise<void> => time(op, implementation, 'as-wasm', call, undefined, undefined, flavour);
+    await t('normal', () => k.sampleNormal(a.out, rng));
+    await t('reparameterize', () => k.reparameterize(a.mu, a.logvar, a.gradZ, a.out));
+    await t('kl-forward', () => k.klStandardNormal(a.mu, a.logvar));
+    await t('fused-forward-backward', () => {
+      k.sampleWithKl(a.mu, a.logvar, { z: a.out, eps: a.eps, rng });
+      k.sampleWithKlBackward({ mu: a.mu, logvar: a.logvar, eps: a.eps, gradZ: a.gradZ, gradMu: a.gradMu, gradLogvar: a.gradLogvar });
+    });
+  }
+  for (const a of Object.values(inPlace)) a.free();
 }
 
 async function tensorKernels(

@@ -1,5 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
-import { measureThroughput } from '../timing.js';
+import * as tf from '@tensorflow/tfjs';
+import { Generator } from '@elbo/runtime';
+import { importOptional } from '../optional.js';
+import { measureThroughput, throughputFromEndTimes } from '../timing.js';
 import type { Throughput } from '../timing.js';
 import { CANONICAL, plainVaeStep, syntheticBatches } from './plain-vae.js';
 import { parseTarget, setupTarget } from './setup.js';
@@ -26,6 +28,7 @@ export interface VaeStepOutput {
 export async function runVariant(variant: string, params: VaeStepParams): Promise<VaeStepOutput> {
   const [model, targetId] = variant.split('@') as [string, string];
   const target = await setupTarget(parseTarget(targetId), params.seed);
+  if (model === 'vae') return { target, throughput: await elboVaeSteps(params) };
   const batches = syntheticBatches(4, params.batchSize, CANONICAL.input, params.seed);
   let next = 0;
   const batch = (): tf.Tensor2D => batches[next++ % batches.length]!;
@@ -47,4 +50,51 @@ export async function runVariant(variant: string, params: VaeStepParams): Promis
     sync,
   );
   return { target, throughput };
+}
+
+interface VaeModule {
+  VAE: new (options: Record<string, unknown>) => {
+    fit(x: tf.Tensor, options: Record<string, unknown>): Promise<unknown>;
+    dispose(): void;
+  };
+}
+
+/**
+ * @elbo/vae's own training step, timed through its public API: one epoch of fit over
+ * exactly warmup + repetitions x steps batches (no shuffling), with the end of every
+ * step taken from onBatchEnd. The loop reads each step's loss back, as every fit does.
+ */
+async function elboVaeSteps(params: VaeStepParams): Promise<Throughput> {
+  const { VAE } = await importOptional<VaeModule>('@elbo/vae');
+  const steps = params.warmup + params.repetitions * params.stepsPerRepetition;
+  const n = steps * params.batchSize;
+  const x = tf.tensor2d(Generator.fromSeed(params.seed).uniformArray(n * CANONICAL.input), [n, CANONICAL.input]);
+  const vae = new VAE({
+    inputDim: CANONICAL.input,
+    latentDim: CANONICAL.latent,
+    encoder: { hidden: [CANONICAL.hidden], activation: 'relu' },
+    decoder: { hidden: [CANONICAL.hidden], activation: 'relu' },
+    likelihood: 'bernoulli',
+    seed: params.seed,
+  });
+  const endTimes: number[] = [];
+  try {
+    await vae.fit(x, {
+      epochs: 1,
+      batchSize: params.batchSize,
+      learningRate: 1e-3,
+      shuffle: false,
+      seed: params.seed,
+      onBatchEnd: () => void endTimes.push(Number(process.hrtime.bigint()) / 1e9),
+    });
+  } finally {
+    vae.dispose();
+    x.dispose();
+  }
+  return throughputFromEndTimes(endTimes, {
+    warmup: params.warmup,
+    repetitions: params.repetitions,
+    callsPerRepetition: params.stepsPerRepetition,
+    workPerCall: params.batchSize,
+  });
 }
