@@ -9,6 +9,8 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const SQRT_HALF: f32 = 0.707106781186547524;
 const TWO_PI: f32 = 6.28318530717958648;
+const ROUNDER: f32 = 12582912.0; // 1.5 * 2^23
+const ROUNDER_BITS: i32 = 0x4b400000;
 
 /**
  * e^x in four lanes. Relative error below 1e-7 (measured 8.1e-8, 1.4 ulp) for x in
@@ -17,21 +19,25 @@ const TWO_PI: f32 = 6.28318530717958648;
  */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
-  x = f32x4.max(f32x4.min(x, f32x4.splat(89.0)), f32x4.splat(-104.0));
-  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // pmin/pmax map to single instructions (min/max carry NaN rules that cost several).
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(89.0)), f32x4.splat(-104.0));
+  // Round x log2(e) to an integer k by adding 1.5 * 2^23: k lands in the low mantissa
+  // bits, so k as an integer is a subtraction of bit patterns (no convert instruction).
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const fx = f32x4.sub(shifted, f32x4.splat(ROUNDER));
   let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(LN2_LO)));
   const z = f32x4.mul(r, r);
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  // The polynomial in Estrin's form (three independent pairs), for a short dependency chain.
+  const p01 = f32x4.add(f32x4.mul(f32x4.splat(1.6666665459e-1), r), f32x4.splat(5.0000001201e-1));
+  const p23 = f32x4.add(f32x4.mul(f32x4.splat(8.3334519073e-3), r), f32x4.splat(4.1665795894e-2));
+  const p45 = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
+  const z2 = f32x4.mul(z, z);
+  let y = f32x4.add(f32x4.add(p01, f32x4.mul(p23, z)), f32x4.mul(p45, z2));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1.0));
   // 2^k as two factors 2^(k>>1) and 2^(k - (k>>1)), each a normal float for
   // k in [-150, 128], so overflow and gradual underflow round once, correctly.
-  const k = i32x4.trunc_sat_f32x4_s(fx);
+  const k = i32x4.sub(shifted, i32x4.splat(ROUNDER_BITS));
   const kHalf = i32x4.shr_s(k, 1);
   const bias = i32x4.splat(127);
   const s1 = i32x4.shl(i32x4.add(kHalf, bias), 23);
@@ -53,15 +59,15 @@ const TWO_PI: f32 = 6.28318530717958648;
   const t = f32x4.add(f32x4.sub(m, f32x4.splat(1.0)), v128.and(m, small)); // exact
   const fe = f32x4.convert_i32x4_s(e);
   const z = f32x4.mul(t, t);
-  let y = f32x4.splat(7.0376836292e-2);
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(-1.1514610310e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(1.1676998740e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(-1.2420140846e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(1.4249322787e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(-1.6668057665e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(2.0000714765e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(-2.4999993993e-1));
-  y = f32x4.add(f32x4.mul(y, t), f32x4.splat(3.3333331174e-1));
+  // Degree-8 polynomial in Estrin's form (short dependency chain).
+  const q0 = f32x4.add(f32x4.mul(f32x4.splat(-2.4999993993e-1), t), f32x4.splat(3.3333331174e-1));
+  const q1 = f32x4.add(f32x4.mul(f32x4.splat(-1.6668057665e-1), t), f32x4.splat(2.0000714765e-1));
+  const q2 = f32x4.add(f32x4.mul(f32x4.splat(-1.2420140846e-1), t), f32x4.splat(1.4249322787e-1));
+  const q3 = f32x4.add(f32x4.mul(f32x4.splat(-1.1514610310e-1), t), f32x4.splat(1.1676998740e-1));
+  const z2 = f32x4.mul(z, z);
+  const low = f32x4.add(q0, f32x4.mul(q1, z));
+  const high = f32x4.add(q2, f32x4.mul(q3, z));
+  let y = f32x4.add(f32x4.add(low, f32x4.mul(high, z2)), f32x4.mul(f32x4.splat(7.0376836292e-2), f32x4.mul(z2, z2)));
   y = f32x4.mul(f32x4.mul(y, t), z);
   y = f32x4.add(y, f32x4.mul(fe, f32x4.splat(LN2_LO)));
   y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
@@ -78,7 +84,8 @@ export const sinOut: usize = memory.data(16, 16);
  */
 // @ts-ignore: decorator
 @inline export function cosSinTurns(u: v128): v128 {
-  const q = f32x4.nearest(f32x4.mul(u, f32x4.splat(4.0)));
+  const shifted = f32x4.add(f32x4.mul(u, f32x4.splat(4.0)), f32x4.splat(ROUNDER));
+  const q = f32x4.sub(shifted, f32x4.splat(ROUNDER)); // round(4u), exact
   const x = f32x4.mul(f32x4.sub(u, f32x4.mul(q, f32x4.splat(0.25))), f32x4.splat(TWO_PI));
   const z = f32x4.mul(x, x);
   let s = f32x4.splat(-1.9515295891e-4);
@@ -90,7 +97,7 @@ export const sinOut: usize = memory.data(16, 16);
   c = f32x4.add(f32x4.mul(c, z), f32x4.splat(4.166664568298827e-2));
   c = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(c, z), z), f32x4.mul(z, f32x4.splat(0.5))), f32x4.splat(1.0));
   // Quadrant q mod 4: (cos, sin) = (c, s), (-s, c), (-c, -s), (s, -c).
-  const quadrant = i32x4.trunc_sat_f32x4_s(q);
+  const quadrant = v128.and(shifted, i32x4.splat(3)); // q mod 4 from the mantissa bits
   const swap = i32x4.ne(v128.and(quadrant, i32x4.splat(1)), i32x4.splat(0));
   const cosSign = i32x4.shl(v128.and(i32x4.add(quadrant, i32x4.splat(1)), i32x4.splat(2)), 30);
   const sinSign = i32x4.shl(v128.and(quadrant, i32x4.splat(2)), 30);

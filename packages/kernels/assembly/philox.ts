@@ -10,13 +10,6 @@ const W1: u32 = 0xbb67ae85;
 /** 64 bytes: the four word vectors of the last philox4 call. */
 export const philoxWords: usize = memory.data(64, 16);
 
-// High 32 bits of the four 64-bit products a * m.
-// @ts-ignore: decorator
-@inline function mulhi(a: v128, m: v128): v128 {
-  const lo = i64x2.extmul_low_i32x4_u(a, m);
-  const hi = i64x2.extmul_high_i32x4_u(a, m);
-  return i32x4.shuffle(lo, hi, 1, 3, 5, 7);
-}
 
 /** Blocks counter, counter + 1, counter + 2, counter + 3 of key (k0, k1) into philoxWords. */
 // @ts-ignore: decorator
@@ -40,10 +33,15 @@ export const philoxWords: usize = memory.data(64, 16);
   let key0 = k0;
   let key1 = k1;
   for (let round = 0; round < 10; round++) {
-    const hi0 = mulhi(c0, m0);
-    const lo0 = i32x4.mul(c0, m0);
-    const hi1 = mulhi(c2, m1);
-    const lo1 = i32x4.mul(c2, m1);
+    // The 64-bit products of lanes 0, 1 and 2, 3; their high and low words.
+    const p0a = i64x2.extmul_low_i32x4_u(c0, m0);
+    const p0b = i64x2.extmul_high_i32x4_u(c0, m0);
+    const p1a = i64x2.extmul_low_i32x4_u(c2, m1);
+    const p1b = i64x2.extmul_high_i32x4_u(c2, m1);
+    const hi0 = i32x4.shuffle(p0a, p0b, 1, 3, 5, 7);
+    const lo0 = i32x4.shuffle(p0a, p0b, 0, 2, 4, 6);
+    const hi1 = i32x4.shuffle(p1a, p1b, 1, 3, 5, 7);
+    const lo1 = i32x4.shuffle(p1a, p1b, 0, 2, 4, 6);
     c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>key0));
     c1 = lo1;
     c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>key1));

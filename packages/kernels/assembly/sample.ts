@@ -57,6 +57,30 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
   return total(acc);
 }
 
+/** z, eps and the KL of four elements at index i (c of them valid); returns the masked KL. */
+// @ts-ignore: decorator
+@inline function fusedStep(
+  i: i32, c: i32, e: v128, mu: usize, logvar: usize, pMu: usize, pLogvar: usize,
+  z: usize, klOut: usize, epsOut: usize,
+): v128 {
+  const m = loadAt(mu, i, c);
+  const l = loadAt(logvar, i, c);
+  const s = sigma4(l);
+  storeAt(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
+  storeAt(epsOut, i, e, c);
+  let kl: v128;
+  if (pMu == 0) {
+    kl = klStd4(m, l, f32x4.mul(s, s));
+  } else {
+    const pl = loadAt(pLogvar, i, c);
+    const r = f32x4.sub(l, pl);
+    const d = f32x4.sub(m, loadAt(pMu, i, c));
+    kl = klDiag4(r, exp4(r), f32x4.mul(f32x4.mul(d, d), exp4(f32x4.neg(pl))));
+  }
+  storeAt(klOut, i, kl, c);
+  return masked(kl, c);
+}
+
 /**
  * eps ~ N(0, I) from blocks counter.. of key (k0, k1) (ceil(n / 4) blocks, the stream of
  * fillNormal), z = mu + exp(logvar / 2) eps, and the elementwise KL against N(0, I)
@@ -70,30 +94,22 @@ export function sampleWithKl(
 ): f64 {
   let counter = (<u64>counterHi << 32) | <u64>counterLo;
   let acc = f64x2.splat(0);
-  const one = f32x4.splat(1.0);
-  for (let base = 0; base < n; base += 16, counter += 4) {
+  let base = 0;
+  // Whole groups of 16 draws (four Philox blocks), straight-line.
+  for (; base + 16 <= n; base += 16, counter += 4) {
     normals16(counter, k0, k1, groupOut);
-    for (let j = 0; j < 16; j += 4) {
-      const i = base + j;
-      if (i >= n) break;
-      const c = min(4, n - i);
+    acc = accumulate(acc, fusedStep(base, 4, v128.load(groupOut, 0), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
+    acc = accumulate(acc, fusedStep(base + 4, 4, v128.load(groupOut, 16), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
+    acc = accumulate(acc, fusedStep(base + 8, 4, v128.load(groupOut, 32), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
+    acc = accumulate(acc, fusedStep(base + 12, 4, v128.load(groupOut, 48), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
+  }
+  // The last, partial group: same arithmetic, staged lane by lane.
+  if (base < n) {
+    normals16(counter, k0, k1, groupOut);
+    for (let j = 0; base + j < n; j += 4) {
+      const c = min(4, n - base - j);
       const e = v128.load(groupOut + (<usize>j << 2));
-      const m = loadAt(mu, i, c);
-      const l = loadAt(logvar, i, c);
-      const s = sigma4(l);
-      storeAt(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
-      storeAt(epsOut, i, e, c);
-      let kl: v128;
-      if (pMu == 0) {
-        kl = klStd4(m, l, f32x4.mul(s, s));
-      } else {
-        const pl = loadAt(pLogvar, i, c);
-        const r = f32x4.sub(l, pl);
-        const d = f32x4.sub(m, loadAt(pMu, i, c));
-        kl = klDiag4(r, exp4(r), f32x4.mul(f32x4.mul(d, d), exp4(f32x4.neg(pl))));
-      }
-      storeAt(klOut, i, kl, c);
-      acc = accumulate(acc, masked(kl, c));
+      acc = accumulate(acc, fusedStep(base + j, c, e, mu, logvar, pMu, pLogvar, z, klOut, epsOut));
     }
   }
   return total(acc);
