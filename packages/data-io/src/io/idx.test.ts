@@ -66,5 +66,8 @@ describe('readIdx', () => {
     );
     const gz = gzipSync(bytes);
     expect(() => decodeIdx(gz.subarray(0, gz.length - 6), { name: 'a.gz' })).toThrow(/readIdx\(a\.gz\)/);
+    const lying = gz.slice();
+    lying.set([0xff, 0xff, 0xff, 0x7f], lying.length - 4); // claims 2 GB uncompressed
+    expect(() => decodeIdx(lying, { name: 'a.gz' })).toThrow(/readIdx\(a\.gz\): gzip trailer must be an uncompressed size deflate can reach/);
   });
 });

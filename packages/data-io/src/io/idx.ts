@@ -31,6 +31,11 @@ export function decodeIdx(input: Uint8Array, options: { name?: string } = {}): I
   const fail = (part: string, expected: string, found: unknown): RangeError => fileError('readIdx', file, part, expected, found);
   let bytes = input;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    // The trailer's size preallocates the output: refuse sizes deflate cannot reach.
+    const claimed = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+    if (claimed > 1032 * bytes.length + 1024) {
+      throw fail('gzip trailer', `an uncompressed size deflate can reach from ${bytes.length} bytes`, claimed);
+    }
     try {
       bytes = gunzipSync(bytes);
     } catch (error) {

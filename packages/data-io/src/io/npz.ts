@@ -5,6 +5,8 @@ import type { NpyArray, NpyData, NpyDtype, WriteNpyOptions } from './npy.js';
 import { fileError, loadBytes } from './source.js';
 import type { DataSource } from './source.js';
 
+const MAX_DEFLATE_RATIO = 1032;
+
 /** Reads a .npz archive (np.savez or np.savez_compressed): one array per member, keyed without `.npy`. */
 export async function readNpz(source: DataSource): Promise<Record<string, NpyArray>> {
   const { bytes, name } = await loadBytes('readNpz', source);
@@ -18,8 +20,17 @@ export function decodeNpz(bytes: Uint8Array, options: { name?: string } = {}): R
   }
   let members: Record<string, Uint8Array>;
   try {
-    members = unzipSync(bytes);
+    members = unzipSync(bytes, {
+      // A corrupted directory can claim gigabytes; deflate expands at most ~1032 times.
+      filter: (info) => {
+        if (info.originalSize > MAX_DEFLATE_RATIO * info.size + 1024 || (info.compression === 0 && info.originalSize !== info.size)) {
+          throw fileError('readNpz', file, `member ${info.name} sizes`, 'consistent', { raw: `${info.originalSize} bytes from ${info.size}` });
+        }
+        return true;
+      },
+    });
   } catch (error) {
+    if (error instanceof RangeError && error.message.startsWith('readNpz(')) throw error;
     throw fileError('readNpz', file, 'zip archive', 'readable', { raw: (error as Error).message });
   }
   const out: Record<string, NpyArray> = {};

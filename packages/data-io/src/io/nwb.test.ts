@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raggedRows, readNwb } from './nwb.js';
+import { writeNwb } from './nwb-write.js';
 import type { NwbFile } from './nwb.js';
 
 const data = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
@@ -94,5 +95,36 @@ describe('readNwb from other sources', () => {
     await expect(readNwb(`${data}README.md`)).rejects.toThrow(/readNwb\(.*README\.md\): HDF5 signature must be present/);
     await expect(readNwb(new Uint8Array(100))).rejects.toThrow(/readNwb\(<bytes>\): HDF5 signature/);
     await expect(readNwb('/nonexistent.nwb')).rejects.toThrow(/readNwb\(\/nonexistent\.nwb\): the file must be readable/);
+  });
+});
+
+describe('readNwb validation of written-then-corrupted files', () => {
+  // 777 + 457 spikes: writeNwb stores the index as uint16 [777, 1234], bytes 09 03 d2 04.
+  const spikeTimes = [Float64Array.from({ length: 777 }, (_, i) => 0.001 * (i + 1)), Float64Array.from({ length: 457 }, (_, i) => 1 + 0.01 * i)];
+  const patch = (bytes: Uint8Array, find: number[], replace: number[]): Uint8Array => {
+    const at = Buffer.from(bytes).indexOf(Buffer.from(find));
+    expect(at).toBeGreaterThan(0);
+    expect(Buffer.from(bytes).indexOf(Buffer.from(find), at + 1)).toBe(-1); // unique
+    const out = bytes.slice();
+    out.set(replace, at);
+    return out;
+  };
+  const write = (): Promise<Uint8Array> =>
+    writeNwb({ sessionDescription: 'v', sessionStartTime: '2026-11-21T00:00:00+00:00', units: { spikeTimes } });
+
+  it('a ragged index beyond the data is named', async () => {
+    const bad = patch(await write(), [0x09, 0x03, 0xd2, 0x04], [0x09, 0x03, 0xff, 0xff]);
+    await expect(readNwb(bad)).rejects.toThrow(
+      /readNwb\(<bytes>\): \/units\/spike_times_index\[1\] must be an integer in \[777, 1234\] \(ragged index in range and non-decreasing\), found 65535/,
+    );
+  });
+
+  it('a NaN or infinite spike time is named with its position', async () => {
+    const value = new Uint8Array(Float64Array.of(1 + 0.01 * 5).buffer);
+    const nan = new Uint8Array(Float64Array.of(Number.NaN).buffer);
+    const nwb = await readNwb(patch(await write(), Array.from(value), Array.from(nan)));
+    expect(() => nwb.units!.spikeTimes()).toThrow(/readNwb\(<bytes>\): \/units\/spike_times\[782\] must be a finite spike time, found NaN/);
+    expect(() => nwb.units!.spikeTimesOf(1)).toThrow(/spike_times\[782\] must be a finite spike time/);
+    nwb.close();
   });
 });
