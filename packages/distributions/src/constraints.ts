@@ -18,7 +18,8 @@ export interface Violation {
   readonly found?: string;
 }
 
-function elementwise(description: string, ok: (v: number) => boolean): Constraint {
+/** A constraint checked value by value. */
+export function elementwiseConstraint(description: string, ok: (v: number) => boolean): Constraint {
   return {
     description,
     firstViolation(values) {
@@ -28,22 +29,22 @@ function elementwise(description: string, ok: (v: number) => boolean): Constrain
   };
 }
 
-export const real = elementwise('finite', (v) => Number.isFinite(v));
-export const positive = elementwise('positive (> 0) and finite', (v) => v > 0 && Number.isFinite(v));
-export const nonNegative = elementwise('non-negative (>= 0) and finite', (v) => v >= 0 && Number.isFinite(v));
-export const unitInterval = elementwise('in [0, 1]', (v) => v >= 0 && v <= 1);
-export const openUnitInterval = elementwise('in (0, 1)', (v) => v > 0 && v < 1);
-export const binary = elementwise('0 or 1', (v) => v === 0 || v === 1);
-export const nonNegativeInteger = elementwise('a non-negative integer', (v) => v >= 0 && Number.isInteger(v));
-export const positiveSupport = elementwise('positive (> 0)', (v) => v > 0);
-export const realSupport = elementwise('a real number (not NaN)', (v) => !Number.isNaN(v));
+export const real = elementwiseConstraint('finite', (v) => Number.isFinite(v));
+export const positive = elementwiseConstraint('positive (> 0) and finite', (v) => v > 0 && Number.isFinite(v));
+export const nonNegative = elementwiseConstraint('non-negative (>= 0) and finite', (v) => v >= 0 && Number.isFinite(v));
+export const unitInterval = elementwiseConstraint('in [0, 1]', (v) => v >= 0 && v <= 1);
+export const openUnitInterval = elementwiseConstraint('in (0, 1)', (v) => v > 0 && v < 1);
+export const binary = elementwiseConstraint('0 or 1', (v) => v === 0 || v === 1);
+export const nonNegativeInteger = elementwiseConstraint('a non-negative integer', (v) => v >= 0 && Number.isInteger(v));
+export const positiveSupport = elementwiseConstraint('positive (> 0)', (v) => v > 0);
+export const realSupport = elementwiseConstraint('a real number (not NaN)', (v) => !Number.isNaN(v));
 
 export function integerInterval(upper: number): Constraint {
-  return elementwise(`an integer in [0, ${upper - 1}]`, (v) => Number.isInteger(v) && v >= 0 && v < upper);
+  return elementwiseConstraint(`an integer in [0, ${upper - 1}]`, (v) => Number.isInteger(v) && v >= 0 && v < upper);
 }
 
 export function greaterThan(lower: number): Constraint {
-  return elementwise(`greater than ${lower}`, (v) => v > lower);
+  return elementwiseConstraint(`greater than ${lower}`, (v) => v > lower);
 }
 
 /** Along the last axis: non-negative entries summing to 1 (within `tolerance`). */

@@ -1,14 +1,10 @@
 import type { DrawStream } from './draw-stream.js';
 
 /**
- * One Gamma(concentration, 1) draw by Marsaglia and Tsang (2000); for
+ * log of one Gamma(concentration, 1) draw by Marsaglia and Tsang (2000); for
  * concentration < 1 a Gamma(concentration + 1) draw times u^(1/concentration).
- * Returned in log space when asked, so tiny concentrations do not underflow to 0.
+ * In log space so that tiny concentrations do not underflow to 0.
  */
-export function sampleStandardGamma(concentration: number, stream: DrawStream): number {
-  return Math.exp(sampleLogStandardGamma(concentration, stream));
-}
-
 export function sampleLogStandardGamma(concentration: number, stream: DrawStream): number {
   const boost = concentration < 1;
   const alpha = boost ? concentration + 1 : concentration;

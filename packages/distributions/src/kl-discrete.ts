@@ -3,6 +3,7 @@ import { untracked } from './stable-ops.js';
 import { Bernoulli } from './bernoulli.js';
 import { Categorical } from './categorical.js';
 import { klPair } from './kl-pair.js';
+import { OneHotCategorical } from './one-hot-categorical.js';
 import type { KlPair } from './kl-pair.js';
 import { Poisson } from './poisson.js';
 
@@ -29,6 +30,9 @@ export function discreteKlPairs(): KlPair[] {
       }),
     ),
     klPair(Categorical, Categorical, (p, q) => tf.tidy(() => klFromLogProbs(p.logProbsOfClasses(), q.logProbsOfClasses(), -1))),
+    klPair(OneHotCategorical, OneHotCategorical, (p, q) =>
+      tf.tidy(() => klFromLogProbs(p.categorical.logProbsOfClasses(), q.categorical.logProbsOfClasses(), -1)),
+    ),
     // rate_p (log rate_p - log rate_q) - rate_p + rate_q
     klPair(Poisson, Poisson, (p, q) =>
       tf.tidy(() => {

@@ -6,12 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** x * log(y), defined as 0 where x == 0 (even for y == 0), with finite gradients there. */
+/**
+ * x * log(y), defined as 0 where x == 0 and y == 0, with finite gradients there; where
+ * x == 0 < y the gradient with respect to x is log(y), as it should be.
+ */
 export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const zero = untracked(() => tf.equal(x, 0));
-    const safeY = tf.where(zero, tf.scalar(1), y);
-    return tf.where(zero, tf.scalar(0), tf.mul(x, tf.log(safeY)));
+    const bothZero = untracked(() => tf.logicalAnd(tf.equal(x, 0), tf.equal(y, 0)));
+    const safeY = tf.where(bothZero, tf.scalar(1), y);
+    return tf.where(bothZero, tf.scalar(0), tf.mul(x, tf.log(safeY)));
   });
 }
 
