@@ -86,13 +86,7 @@ export function klTermPerDimension(
       { raw: `${q.name} with event ${formatShape(q.eventShape)} and ${p.name} with event ${formatShape(p.eventShape)}` },
     );
   }
-  if (estimator !== 'sample') {
-    const value = analyticKl(where, qFactors, pFactors, estimator === 'analytic');
-    if (value !== null) return value;
-  }
-  if (draws === null) throw missingDraws(where, qFactors, pFactors);
-  const z = draws();
-  return tf.mean(tf.sub(qFactors.logProb(z), pFactors.logProb(z)), 0);
+  return klTerm(where, qFactors, pFactors, draws, estimator);
 }
 
 function missingDraws(where: string, q: Distribution, p: Distribution): RangeError {

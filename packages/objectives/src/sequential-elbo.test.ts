@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Independent, MultivariateNormalDiag, Normal } from '@elbo/distributions';
 import { Generator, testing } from '@elbo/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { leftBehindUnderGradients } from './test-support/leaks.js';
 import { sequentialElbo } from './sequential-elbo.js';
 import { gaussianKl } from './test-support/linalg.js';
 import { kalmanFilter, smoothingPosterior, type Lgssm } from './test-support/lgssm.js';
@@ -255,12 +256,7 @@ describe('sequentialElbo: memory and arguments', () => {
         freeBits: 0.1,
       });
     expect(testing.tensorsLeftBehind(call)).toBe(0);
-    expect(
-      testing.tensorsLeftBehind(() => {
-        const { value, grads } = tf.variableGrads(() => call().loss as tf.Scalar, [qLoc]);
-        return [value, ...Object.values(grads)];
-      }),
-    ).toBe(0);
+    expect(leftBehindUnderGradients(() => call().loss, [qLoc])).toBe(0);
     tf.dispose([t, qLoc]);
   });
 
