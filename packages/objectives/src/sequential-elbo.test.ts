@@ -84,7 +84,8 @@ function drawSteps(copies: number, rng: Generator, perturb = 0): Steps {
       const row = { x: [] as number[][], z: [] as number[][], qLoc: [] as number[][], qScale: [] as number[][], pLoc: [] as number[][], pScale: [] as number[][] };
       for (let t = 0; t < T; t++) {
         if (t >= xs.length) {
-          for (const key of ['z', 'qLoc', 'pLoc'] as const) row[key].push([PAD, -PAD]);
+          for (const key of ['z', 'qLoc'] as const) row[key].push([PAD, -PAD]);
+          row.pLoc.push([0, 0]);
           row.qScale.push([1, 1]);
           row.pScale.push([1, 1]);
           row.x.push([PAD, PAD, PAD]);
@@ -226,6 +227,33 @@ describe('sequentialElbo on a linear-Gaussian state-space model', () => {
     expect(floored.loss).toBeCloseTo(-meanRecon + 0.5 * penalty, 4);
     expect(penalty).toBeGreaterThan(meanKl + 0.01); // the floor binds somewhere
     floored.kl.forEach((v, i) => expect(v).toBeCloseTo(plain.kl[i]!, 4));
+  });
+
+  it('sends the KL gradient to observed steps only: klWeight / B * (mu_q - mu_p) / sigma_p^2', () => {
+    const steps = drawSteps(2, Generator.fromSeed(9));
+    const t = pieces(steps);
+    const qLoc = tf.variable(t.qLoc);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        sequentialElbo({
+          emissionLogProb: t.emissionLogProb,
+          posterior: new MultivariateNormalDiag({ loc: qLoc, scaleDiag: t.qScale, validate: false }),
+          transitionPrior: new MultivariateNormalDiag({ loc: t.pLoc, scaleDiag: t.pScale, validate: false }),
+          mask: t.mask,
+          klWeight: 0.7,
+        }).loss as tf.Scalar,
+      [qLoc],
+    );
+    const grad = grads[qLoc.name]!.arraySync() as number[][][];
+    grad.forEach((row, b) =>
+      row.forEach((step, n) =>
+        step.forEach((g, d) => {
+          const want = (steps.mask[b]![n]! * 0.7 * (steps.qLoc[b]![n]![d]! - steps.pLoc[b]![n]![d]!)) / steps.pScale[b]![n]![d]! ** 2 / 4;
+          expect(g).toBeCloseTo(want, 5);
+        }),
+      ),
+    );
+    tf.dispose([value, grads, t, qLoc]);
   });
 
   it('accepts S trajectories per sequence, [S, B, T], averaging over them', () => {
