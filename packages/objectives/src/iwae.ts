@@ -27,7 +27,10 @@ export interface IwaeOptions extends ModelPieces {
 }
 
 export type IwaeResult = {
-  /** [B] the importance-weighted bound log (1/K) sum_k p(x, z_k) / q(z_k | x) <= log p(x). */
+  /**
+   * [B] the importance-weighted bound log (1/K) sum_k p(x, z_k) / q(z_k | x) <= log p(x);
+   * differentiable for 'reparam' and 'stl', a constant for 'dreg' (train on `loss`).
+   */
   readonly bound: tf.Tensor;
   /**
    * Scalar to minimise. Its value is always -mean_b(bound); its gradient is the chosen
