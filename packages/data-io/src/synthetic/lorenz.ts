@@ -1,6 +1,6 @@
 import { invalidArgument } from '@elbo/runtime';
-import { samplePoisson } from './poisson-sampler.js';
-import { UniformStream, checkInteger, checkPositive, checkRange, resolveRng } from './random-source.js';
+import { poissonCountsFromLogRates } from './poisson-counts.js';
+import { checkInteger, checkPositive, checkRange, resolveRng } from './random-source.js';
 import type { SeedOrRng } from './random-source.js';
 
 /** Parameters of the Lorenz system dx/dt = σ(y - x), dy/dt = x(ρ - z) - y, dz/dt = xy - βz. */
@@ -147,21 +147,15 @@ export function lorenzSpikes(options: LorenzSpikesOptions): LorenzSpikes {
   const bias = Float64Array.from(rng.uniformArray(neurons), (u) => Math.log(rateLow + (rateHigh - rateLow) * u));
 
   const logRates = new Float32Array(count * neurons);
-  const rates = new Float32Array(count * neurons);
-  const counts = new Float32Array(count * neurons);
-  const uniforms = new UniformStream(rng);
   for (let i = 0; i < count; i++) {
     const z0 = latents[i * 3]!;
     const z1 = latents[i * 3 + 1]!;
     const z2 = latents[i * 3 + 2]!;
     for (let n = 0; n < neurons; n++) {
-      const logRate = bias[n]! + z0 * weights[n]! + z1 * weights[neurons + n]! + z2 * weights[2 * neurons + n]!;
-      const rate = Math.exp(logRate);
-      logRates[i * neurons + n] = logRate;
-      rates[i * neurons + n] = rate;
-      counts[i * neurons + n] = samplePoisson(rate * binSize, uniforms);
+      logRates[i * neurons + n] = bias[n]! + z0 * weights[n]! + z1 * weights[neurons + n]! + z2 * weights[2 * neurons + n]!;
     }
   }
+  const { rates, counts } = poissonCountsFromLogRates(where, logRates, binSize, rng);
   return {
     counts,
     rates,

@@ -1,11 +1,10 @@
-import { invalidArgument } from '@elbo/runtime';
-import { UniformStream, checkInteger, checkPositive, checkRange, resolveRng } from './random-source.js';
+import { checkInteger, checkPositive, checkRange, resolveRng } from './random-source.js';
 import type { SeedOrRng } from './random-source.js';
 import { randomReadout, resolveDynamics, simulateLatents } from './linear-dynamics.js';
 import type { LatentDynamics, LatentDynamicsOptions } from './linear-dynamics.js';
 import { checkMatrix, checkVector, matVecInto } from './small-matrix.js';
 import type { Matrix } from './small-matrix.js';
-import { samplePoisson } from './poisson-sampler.js';
+import { poissonCountsFromLogRates } from './poisson-counts.js';
 
 export interface PoissonLdsOptions extends SeedOrRng, LatentDynamicsOptions {
   trials: number;
@@ -63,24 +62,13 @@ export function poissonLds(options: PoissonLdsOptions): PoissonLdsData {
 
   const x = simulateLatents(where, dynamics, trials, steps, rng);
   const count = trials * steps;
-  const counts = new Float32Array(count * neurons);
-  const rates = new Float32Array(count * neurons);
   const logRates = new Float32Array(count * neurons);
   const eta = new Float64Array(neurons);
-  const uniforms = new UniformStream(rng);
   for (let i = 0; i < count; i++) {
     matVecInto(C, x, i * latentDim, eta);
-    for (let n = 0; n < neurons; n++) {
-      const logRate = eta[n]! + bias[n]!;
-      const rate = Math.exp(logRate);
-      if (!Number.isFinite(rate)) {
-        throw invalidArgument(where, 'latent dynamics', 'rates that stay finite', { raw: `exp(${logRate}) at bin ${i}, neuron ${n}` });
-      }
-      logRates[i * neurons + n] = logRate;
-      rates[i * neurons + n] = rate;
-      counts[i * neurons + n] = samplePoisson(rate * binSize, uniforms);
-    }
+    for (let n = 0; n < neurons; n++) logRates[i * neurons + n] = eta[n]! + bias[n]!;
   }
+  const { rates, counts } = poissonCountsFromLogRates(where, logRates, binSize, rng);
   return {
     counts,
     rates,
