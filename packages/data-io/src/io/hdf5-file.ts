@@ -1,6 +1,6 @@
 import type h5wasmDefault from 'h5wasm';
 import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
-import { fileError } from './source.js';
+import { fileError, nodeFs } from './source.js';
 import type { DataSource } from './source.js';
 
 type H5wasm = typeof h5wasmDefault;
@@ -62,7 +62,7 @@ export async function openHdf5(reader: string, source: DataSource): Promise<Open
     if (!isNode()) {
       throw fileError(reader, source, 'source', 'a File, Blob or bytes in a browser (paths need Node)', { raw: 'a path' });
     }
-    const { open } = await import('node:fs/promises');
+    const { open } = await nodeFs();
     let head: Uint8Array;
     try {
       const handle = await open(source, 'r');

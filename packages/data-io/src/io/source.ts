@@ -1,4 +1,14 @@
+import type * as NodeFsPromises from 'node:fs/promises';
 import { invalidArgument } from '@elbo/runtime';
+
+// Node's file system, imported only when a path is given; the specifier is kept in a
+// variable so browser bundles do not try to include it.
+const NODE_FS = 'node:fs/promises';
+
+/** Node's `fs/promises`, for readers given a path. */
+export function nodeFs(): Promise<typeof NodeFsPromises> {
+  return import(/* @vite-ignore */ NODE_FS) as Promise<typeof NodeFsPromises>;
+}
 
 /** Where a reader gets its bytes: a file path (Node), bytes in memory, or a browser Blob/File. */
 export type DataSource = string | Uint8Array | ArrayBuffer | Blob;
@@ -11,8 +21,7 @@ export function fileError(reader: string, file: string, part: string, expected: 
 /** The bytes of `source` and a name for messages (the path, the File's name, or `<bytes>`). */
 export async function loadBytes(reader: string, source: DataSource): Promise<{ bytes: Uint8Array; name: string }> {
   if (typeof source === 'string') {
-    // Imported lazily so the package still bundles for browsers, where paths are not used.
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeFs();
     try {
       return { bytes: new Uint8Array(await readFile(source)), name: source };
     } catch (error) {
