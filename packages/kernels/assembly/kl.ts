@@ -2,7 +2,8 @@
 // Forward sums accumulate in float64. exp(logvar) is computed as exp(logvar / 2)^2 so
 // the fused sampler (which needs exp(logvar / 2) for z) shares one exponential.
 import { exp4 } from './approx';
-import { accumulate, laneMask, loadPartial, storePartial, total } from './lanes';
+import { accumulate, laneMask, loadAt, loadPartial, masked, storeAt, storePartial, total } from './lanes';
+
 
 // @ts-ignore: decorator
 @inline export function sigma4(logvar: v128): v128 {
@@ -23,29 +24,24 @@ import { accumulate, laneMask, loadPartial, storePartial, total } from './lanes'
   return f32x4.mul(f32x4.sub(a, f32x4.add(logRatio, f32x4.splat(1.0))), f32x4.splat(0.5));
 }
 
-// @ts-ignore: decorator
-@inline function at(ptr: usize, i: i32): usize {
-  return ptr + (<usize>i << 2);
-}
-
 /** Elementwise KL[N(mu, e^logvar) || N(0, 1)] into out (if not 0); returns the float64 sum. */
 export function klStandardNormal(mu: usize, logvar: usize, n: i32, out: usize): f64 {
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const m = v128.load(at(mu, i));
-    const l = v128.load(at(logvar, i));
+    const m = v128.load(mu + (<usize>i << 2));
+    const l = v128.load(logvar + (<usize>i << 2));
     const s = sigma4(l);
     const kl = klStd4(m, l, f32x4.mul(s, s));
-    if (out != 0) v128.store(at(out, i), kl);
+    if (out != 0) v128.store(out + (<usize>i << 2), kl);
     acc = accumulate(acc, kl);
   }
   if (i < n) {
     const c = n - i;
-    const l = loadPartial(at(logvar, i), c);
+    const l = loadPartial(logvar + (<usize>i << 2), c);
     const s = sigma4(l);
-    const kl = klStd4(loadPartial(at(mu, i), c), l, f32x4.mul(s, s));
-    storePartial(out == 0 ? 0 : at(out, i), kl, c);
+    const kl = klStd4(loadPartial(mu + (<usize>i << 2), c), l, f32x4.mul(s, s));
+    storePartial(out == 0 ? 0 : out + (<usize>i << 2), kl, c);
     acc = accumulate(acc, v128.and(kl, laneMask(c)));
   }
   return total(acc);
@@ -61,56 +57,45 @@ export function klStandardNormalGrad(
   klOut: usize, gradMu: usize, gradLogvar: usize,
 ): f64 {
   let acc = f64x2.splat(0);
-  const half = f32x4.splat(0.5);
-  const one = f32x4.splat(1.0);
-  for (let i = 0; i < n; i += 4) {
-    const c = min(4, n - i);
-    const full = c == 4;
-    const m = full ? v128.load(at(mu, i)) : loadPartial(at(mu, i), c);
-    const l = full ? v128.load(at(logvar, i)) : loadPartial(at(logvar, i), c);
-    const g = gradKl == 0 ? f32x4.splat(weight) : full ? v128.load(at(gradKl, i)) : loadPartial(at(gradKl, i), c);
-    const s = sigma4(l);
-    const v = f32x4.mul(s, s);
-    const kl = klStd4(m, l, v);
-    const gm = f32x4.mul(g, m);
-    const gl = f32x4.mul(f32x4.mul(g, half), f32x4.sub(v, one));
-    if (full) {
-      if (klOut != 0) v128.store(at(klOut, i), kl);
-      v128.store(at(gradMu, i), gm);
-      v128.store(at(gradLogvar, i), gl);
-      acc = accumulate(acc, kl);
-    } else {
-      storePartial(klOut == 0 ? 0 : at(klOut, i), kl, c);
-      storePartial(at(gradMu, i), gm, c);
-      storePartial(at(gradLogvar, i), gl, c);
-      acc = accumulate(acc, v128.and(kl, laneMask(c)));
-    }
-  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = accumulate(acc, klStdGradStep(i, 4, mu, logvar, weight, gradKl, klOut, gradMu, gradLogvar));
+  if (i < n) acc = accumulate(acc, klStdGradStep(i, n - i, mu, logvar, weight, gradKl, klOut, gradMu, gradLogvar));
   return total(acc);
+}
+
+// @ts-ignore: decorator
+@inline function klStdGradStep(
+  i: i32, c: i32, mu: usize, logvar: usize, weight: f32, gradKl: usize, klOut: usize, gradMu: usize, gradLogvar: usize,
+): v128 {
+  const m = loadAt(mu, i, c);
+  const l = loadAt(logvar, i, c);
+  const g = gradKl == 0 ? f32x4.splat(weight) : loadAt(gradKl, i, c);
+  const s = sigma4(l);
+  const v = f32x4.mul(s, s);
+  const kl = klStd4(m, l, v);
+  storeAt(klOut, i, kl, c);
+  storeAt(gradMu, i, f32x4.mul(g, m), c);
+  storeAt(gradLogvar, i, f32x4.mul(f32x4.mul(g, f32x4.splat(0.5)), f32x4.sub(v, f32x4.splat(1.0))), c);
+  return masked(kl, c);
 }
 
 /** Elementwise KL[N(qMu, e^qLogvar) || N(pMu, e^pLogvar)] into out (if not 0); returns the sum. */
 export function klDiagNormal(qMu: usize, qLogvar: usize, pMu: usize, pLogvar: usize, n: i32, out: usize): f64 {
   let acc = f64x2.splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const c = min(4, n - i);
-    const full = c == 4;
-    const qm = full ? v128.load(at(qMu, i)) : loadPartial(at(qMu, i), c);
-    const ql = full ? v128.load(at(qLogvar, i)) : loadPartial(at(qLogvar, i), c);
-    const pm = full ? v128.load(at(pMu, i)) : loadPartial(at(pMu, i), c);
-    const pl = full ? v128.load(at(pLogvar, i)) : loadPartial(at(pLogvar, i), c);
-    const r = f32x4.sub(ql, pl);
-    const d = f32x4.sub(qm, pm);
-    const kl = klDiag4(r, exp4(r), f32x4.mul(f32x4.mul(d, d), exp4(f32x4.neg(pl))));
-    if (full) {
-      if (out != 0) v128.store(at(out, i), kl);
-      acc = accumulate(acc, kl);
-    } else {
-      storePartial(out == 0 ? 0 : at(out, i), kl, c);
-      acc = accumulate(acc, v128.and(kl, laneMask(c)));
-    }
-  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = accumulate(acc, klDiagStep(i, 4, qMu, qLogvar, pMu, pLogvar, out));
+  if (i < n) acc = accumulate(acc, klDiagStep(i, n - i, qMu, qLogvar, pMu, pLogvar, out));
   return total(acc);
+}
+
+// @ts-ignore: decorator
+@inline function klDiagStep(i: i32, c: i32, qMu: usize, qLogvar: usize, pMu: usize, pLogvar: usize, out: usize): v128 {
+  const pl = loadAt(pLogvar, i, c);
+  const r = f32x4.sub(loadAt(qLogvar, i, c), pl);
+  const d = f32x4.sub(loadAt(qMu, i, c), loadAt(pMu, i, c));
+  const kl = klDiag4(r, exp4(r), f32x4.mul(f32x4.mul(d, d), exp4(f32x4.neg(pl))));
+  storeAt(out, i, kl, c);
+  return masked(kl, c);
 }
 
 /**
@@ -123,41 +108,37 @@ export function klDiagNormalGrad(
   klOut: usize, gradQMu: usize, gradQLogvar: usize, gradPMu: usize, gradPLogvar: usize,
 ): f64 {
   let acc = f64x2.splat(0);
-  const half = f32x4.splat(0.5);
-  const one = f32x4.splat(1.0);
-  for (let i = 0; i < n; i += 4) {
-    const c = min(4, n - i);
-    const full = c == 4;
-    const qm = full ? v128.load(at(qMu, i)) : loadPartial(at(qMu, i), c);
-    const ql = full ? v128.load(at(qLogvar, i)) : loadPartial(at(qLogvar, i), c);
-    const pm = full ? v128.load(at(pMu, i)) : loadPartial(at(pMu, i), c);
-    const pl = full ? v128.load(at(pLogvar, i)) : loadPartial(at(pLogvar, i), c);
-    const g = gradKl == 0 ? f32x4.splat(weight) : full ? v128.load(at(gradKl, i)) : loadPartial(at(gradKl, i), c);
-    const r = f32x4.sub(ql, pl);
-    const d = f32x4.sub(qm, pm);
-    const ratio = exp4(r);
-    const precision = exp4(f32x4.neg(pl));
-    const meanTerm = f32x4.mul(f32x4.mul(d, d), precision);
-    const kl = klDiag4(r, ratio, meanTerm);
-    const gqm = f32x4.mul(g, f32x4.mul(d, precision));
-    const gh = f32x4.mul(g, half);
-    const gql = f32x4.mul(gh, f32x4.sub(ratio, one));
-    const gpl = f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), meanTerm));
-    if (full) {
-      if (klOut != 0) v128.store(at(klOut, i), kl);
-      v128.store(at(gradQMu, i), gqm);
-      v128.store(at(gradQLogvar, i), gql);
-      if (gradPMu != 0) v128.store(at(gradPMu, i), f32x4.neg(gqm));
-      if (gradPLogvar != 0) v128.store(at(gradPLogvar, i), gpl);
-      acc = accumulate(acc, kl);
-    } else {
-      storePartial(klOut == 0 ? 0 : at(klOut, i), kl, c);
-      storePartial(at(gradQMu, i), gqm, c);
-      storePartial(at(gradQLogvar, i), gql, c);
-      storePartial(gradPMu == 0 ? 0 : at(gradPMu, i), f32x4.neg(gqm), c);
-      storePartial(gradPLogvar == 0 ? 0 : at(gradPLogvar, i), gpl, c);
-      acc = accumulate(acc, v128.and(kl, laneMask(c)));
-    }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    acc = accumulate(acc, klDiagGradStep(i, 4, qMu, qLogvar, pMu, pLogvar, weight, gradKl, klOut, gradQMu, gradQLogvar, gradPMu, gradPLogvar));
+  }
+  if (i < n) {
+    acc = accumulate(acc, klDiagGradStep(i, n - i, qMu, qLogvar, pMu, pLogvar, weight, gradKl, klOut, gradQMu, gradQLogvar, gradPMu, gradPLogvar));
   }
   return total(acc);
+}
+
+// @ts-ignore: decorator
+@inline function klDiagGradStep(
+  i: i32, c: i32, qMu: usize, qLogvar: usize, pMu: usize, pLogvar: usize, weight: f32, gradKl: usize,
+  klOut: usize, gradQMu: usize, gradQLogvar: usize, gradPMu: usize, gradPLogvar: usize,
+): v128 {
+  const half = f32x4.splat(0.5);
+  const one = f32x4.splat(1.0);
+  const pl = loadAt(pLogvar, i, c);
+  const g = gradKl == 0 ? f32x4.splat(weight) : loadAt(gradKl, i, c);
+  const r = f32x4.sub(loadAt(qLogvar, i, c), pl);
+  const d = f32x4.sub(loadAt(qMu, i, c), loadAt(pMu, i, c));
+  const ratio = exp4(r);
+  const precision = exp4(f32x4.neg(pl));
+  const meanTerm = f32x4.mul(f32x4.mul(d, d), precision);
+  const kl = klDiag4(r, ratio, meanTerm);
+  const gqm = f32x4.mul(g, f32x4.mul(d, precision));
+  const gh = f32x4.mul(g, half);
+  storeAt(klOut, i, kl, c);
+  storeAt(gradQMu, i, gqm, c);
+  storeAt(gradQLogvar, i, f32x4.mul(gh, f32x4.sub(ratio, one)), c);
+  storeAt(gradPMu, i, f32x4.neg(gqm), c);
+  storeAt(gradPLogvar, i, f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), meanTerm)), c);
+  return masked(kl, c);
 }

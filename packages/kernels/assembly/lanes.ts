@@ -27,6 +27,28 @@ const staging: usize = memory.data(16, 16);
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
 }
 
+/** Four floats at element i of ptr, or the first c of them (c < 4) with zeros after. */
+// @ts-ignore: decorator
+@inline export function loadAt(ptr: usize, i: i32, c: i32): v128 {
+  return c == 4 ? v128.load(ptr + (<usize>i << 2)) : loadPartial(ptr + (<usize>i << 2), c);
+}
+
+/** Stores c lanes of v at element i of ptr; nothing when ptr is 0. */
+// @ts-ignore: decorator
+@inline export function storeAt(ptr: usize, i: i32, v: v128, c: i32): void {
+  if (c == 4) {
+    if (ptr != 0) v128.store(ptr + (<usize>i << 2), v);
+  } else {
+    storePartial(ptr == 0 ? 0 : ptr + (<usize>i << 2), v, c);
+  }
+}
+
+/** v with the lanes from c on zeroed (for sums over a partial vector). */
+// @ts-ignore: decorator
+@inline export function masked(v: v128, c: i32): v128 {
+  return c == 4 ? v : v128.and(v, laneMask(c));
+}
+
 /** acc (two f64 lanes) plus the four f32 lanes of v, in float64. */
 // @ts-ignore: decorator
 @inline export function accumulate(acc: v128, v: v128): v128 {

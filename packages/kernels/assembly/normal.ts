@@ -1,37 +1,43 @@
 // Uniform and standard normal draws from the Philox stream, laid out exactly like
 // @elbo/runtime's Generator: draw i uses word i mod 4 of block counter + floor(i / 4),
 // normals pair words 2j (radius) and 2j + 1 (angle): draw 2j = r cos, 2j + 1 = r sin.
-import { philox4, philoxWords, storeTransposed, unitFloat } from './philox';
+import { philox8, philoxWords, storeTransposed, unitFloat } from './philox';
 import { cosSinTurns, log4, sinOut } from './approx';
 
-/** 64 bytes: the 16 draws of the last group call. */
-export const groupOut: usize = memory.data(64, 16);
+/** 128 bytes: the 32 draws of the last group call. */
+export const groupOut: usize = memory.data(128, 16);
 
-/** The 16 uniforms of blocks counter..counter+3, in stream order, at out. */
+/** The 32 uniforms of blocks counter..counter+7, in stream order, at out. */
 // @ts-ignore: decorator
-@inline export function uniforms16(counter: u64, k0: u32, k1: u32, out: usize): void {
-  philox4(counter, k0, k1);
-  storeTransposed(
-    out,
-    unitFloat(v128.load(philoxWords, 0)),
-    unitFloat(v128.load(philoxWords, 16)),
-    unitFloat(v128.load(philoxWords, 32)),
-    unitFloat(v128.load(philoxWords, 48)),
-  );
+@inline export function uniforms32(counter: u64, k0: u32, k1: u32, out: usize): void {
+  philox8(counter, k0, k1);
+  for (let half = 0; half < 2; half++) {
+    const w = philoxWords + (<usize>half << 6);
+    storeTransposed(
+      out + (<usize>half << 6),
+      unitFloat(v128.load(w, 0)),
+      unitFloat(v128.load(w, 16)),
+      unitFloat(v128.load(w, 32)),
+      unitFloat(v128.load(w, 48)),
+    );
+  }
 }
 
-/** The 16 standard normals of blocks counter..counter+3, in stream order, at out. */
+/** The 32 standard normals of blocks counter..counter+7, in stream order, at out. */
 // @ts-ignore: decorator
-@inline export function normals16(counter: u64, k0: u32, k1: u32, out: usize): void {
-  philox4(counter, k0, k1);
+@inline export function normals32(counter: u64, k0: u32, k1: u32, out: usize): void {
+  philox8(counter, k0, k1);
   const minusTwo = f32x4.splat(-2.0);
-  const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(philoxWords, 0))), minusTwo));
-  const c01 = cosSinTurns(unitFloat(v128.load(philoxWords, 16)));
-  const s01 = v128.load(sinOut);
-  const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(philoxWords, 32))), minusTwo));
-  const c23 = cosSinTurns(unitFloat(v128.load(philoxWords, 48)));
-  const s23 = v128.load(sinOut);
-  storeTransposed(out, f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
+  for (let half = 0; half < 2; half++) {
+    const w = philoxWords + (<usize>half << 6);
+    const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 0))), minusTwo));
+    const c01 = cosSinTurns(unitFloat(v128.load(w, 16)));
+    const s01 = v128.load(sinOut);
+    const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 32))), minusTwo));
+    const c23 = cosSinTurns(unitFloat(v128.load(w, 48)));
+    const s23 = v128.load(sinOut);
+    storeTransposed(out + (<usize>half << 6), f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
+  }
 }
 
 function counterOf(lo: u32, hi: u32): u64 {
@@ -42,9 +48,9 @@ function counterOf(lo: u32, hi: u32): u64 {
 export function fillUniform(out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
   let counter = counterOf(counterLo, counterHi);
   let i = 0;
-  for (; i + 16 <= n; i += 16, counter += 4) uniforms16(counter, k0, k1, out + (<usize>i << 2));
+  for (; i + 32 <= n; i += 32, counter += 8) uniforms32(counter, k0, k1, out + (<usize>i << 2));
   if (i < n) {
-    uniforms16(counter, k0, k1, groupOut);
+    uniforms32(counter, k0, k1, groupOut);
     memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
   }
 }
@@ -53,9 +59,9 @@ export function fillUniform(out: usize, n: i32, k0: u32, k1: u32, counterLo: u32
 export function fillNormal(out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
   let counter = counterOf(counterLo, counterHi);
   let i = 0;
-  for (; i + 16 <= n; i += 16, counter += 4) normals16(counter, k0, k1, out + (<usize>i << 2));
+  for (; i + 32 <= n; i += 32, counter += 8) normals32(counter, k0, k1, out + (<usize>i << 2));
   if (i < n) {
-    normals16(counter, k0, k1, groupOut);
+    normals32(counter, k0, k1, groupOut);
     memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
   }
 }

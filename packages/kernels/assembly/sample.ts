@@ -4,70 +4,56 @@
 // arithmetic of z is the same in every kernel, so fused and unfused draws agree bit for bit.
 import { exp4 } from './approx';
 import { klDiag4, klStd4, sigma4 } from './kl';
-import { accumulate, laneMask, loadPartial, storePartial, total } from './lanes';
-import { groupOut, normals16 } from './normal';
+import { accumulate, loadAt, loadPartial, masked, storeAt, total } from './lanes';
+import { fillNormal } from './normal';
 
-// @ts-ignore: decorator
-@inline function at(ptr: usize, i: i32): usize {
-  return ptr + (<usize>i << 2);
-}
-
-// @ts-ignore: decorator
-@inline function loadAt(ptr: usize, i: i32, c: i32): v128 {
-  return c == 4 ? v128.load(at(ptr, i)) : loadPartial(at(ptr, i), c);
-}
-
-// @ts-ignore: decorator
-@inline function storeAt(ptr: usize, i: i32, v: v128, c: i32): void {
-  if (c == 4) {
-    if (ptr != 0) v128.store(at(ptr, i), v);
-  } else {
-    storePartial(ptr == 0 ? 0 : at(ptr, i), v, c);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function masked(v: v128, c: i32): v128 {
-  return c == 4 ? v : v128.and(v, laneMask(c));
-}
+// Draws are made a chunk at a time (into epsOut, or here when it is not wanted) and then
+// consumed from L1 by a separate, tight loop: two simple loops beat one crowded one.
+const CHUNK: i32 = 1024;
+const chunkEps: usize = memory.data(CHUNK << 2, 16);
 
 /** z = mu + exp(logvar / 2) eps. Returns the float64 sum of z (a finiteness check). */
 export function reparameterize(mu: usize, logvar: usize, eps: usize, n: i32, z: usize): f64 {
   let acc = f64x2.splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const c = min(4, n - i);
-    const zz = f32x4.add(loadAt(mu, i, c), f32x4.mul(sigma4(loadAt(logvar, i, c)), loadAt(eps, i, c)));
-    storeAt(z, i, zz, c);
-    acc = accumulate(acc, masked(zz, c));
-  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = accumulate(acc, reparameterizeStep(i, 4, mu, logvar, eps, z));
+  if (i < n) acc = accumulate(acc, reparameterizeStep(i, n - i, mu, logvar, eps, z));
   return total(acc);
+}
+
+// @ts-ignore: decorator
+@inline function reparameterizeStep(i: i32, c: i32, mu: usize, logvar: usize, eps: usize, z: usize): v128 {
+  const zz = f32x4.add(loadAt(mu, i, c), f32x4.mul(sigma4(loadAt(logvar, i, c)), loadAt(eps, i, c)));
+  storeAt(z, i, zz, c);
+  return masked(zz, c);
 }
 
 /** d/dlogvar of sum(gradZ * z): gradZ * exp(logvar / 2) * eps / 2. Returns its sum. */
 export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, n: i32, gradLogvar: usize): f64 {
   let acc = f64x2.splat(0);
-  const half = f32x4.splat(0.5);
-  for (let i = 0; i < n; i += 4) {
-    const c = min(4, n - i);
-    const se = f32x4.mul(sigma4(loadAt(logvar, i, c)), loadAt(eps, i, c));
-    const gl = f32x4.mul(f32x4.mul(loadAt(gradZ, i, c), half), se);
-    storeAt(gradLogvar, i, gl, c);
-    acc = accumulate(acc, masked(gl, c));
-  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = accumulate(acc, reparameterizeBackwardStep(i, 4, logvar, eps, gradZ, gradLogvar));
+  if (i < n) acc = accumulate(acc, reparameterizeBackwardStep(i, n - i, logvar, eps, gradZ, gradLogvar));
   return total(acc);
+}
+
+// @ts-ignore: decorator
+@inline function reparameterizeBackwardStep(i: i32, c: i32, logvar: usize, eps: usize, gradZ: usize, gradLogvar: usize): v128 {
+  const se = f32x4.mul(sigma4(loadAt(logvar, i, c)), loadAt(eps, i, c));
+  const gl = f32x4.mul(f32x4.mul(loadAt(gradZ, i, c), f32x4.splat(0.5)), se);
+  storeAt(gradLogvar, i, gl, c);
+  return masked(gl, c);
 }
 
 /** z, eps and the KL of four elements at index i (c of them valid); returns the masked KL. */
 // @ts-ignore: decorator
 @inline function fusedStep(
-  i: i32, c: i32, e: v128, mu: usize, logvar: usize, pMu: usize, pLogvar: usize,
-  z: usize, klOut: usize, epsOut: usize,
+  i: i32, c: i32, e: v128, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, z: usize, klOut: usize,
 ): v128 {
   const m = loadAt(mu, i, c);
   const l = loadAt(logvar, i, c);
   const s = sigma4(l);
   storeAt(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
-  storeAt(epsOut, i, e, c);
   let kl: v128;
   if (pMu == 0) {
     kl = klStd4(m, l, f32x4.mul(s, s));
@@ -92,24 +78,30 @@ export function sampleWithKl(
   z: usize, klOut: usize, epsOut: usize,
   k0: u32, k1: u32, counterLo: u32, counterHi: u32,
 ): f64 {
-  let counter = (<u64>counterHi << 32) | <u64>counterLo;
+  const counter = (<u64>counterHi << 32) | <u64>counterLo;
   let acc = f64x2.splat(0);
-  let base = 0;
-  // Whole groups of 16 draws (four Philox blocks), straight-line.
-  for (; base + 16 <= n; base += 16, counter += 4) {
-    normals16(counter, k0, k1, groupOut);
-    acc = accumulate(acc, fusedStep(base, 4, v128.load(groupOut, 0), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
-    acc = accumulate(acc, fusedStep(base + 4, 4, v128.load(groupOut, 16), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
-    acc = accumulate(acc, fusedStep(base + 8, 4, v128.load(groupOut, 32), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
-    acc = accumulate(acc, fusedStep(base + 12, 4, v128.load(groupOut, 48), mu, logvar, pMu, pLogvar, z, klOut, epsOut));
-  }
-  // The last, partial group: same arithmetic, staged lane by lane.
-  if (base < n) {
-    normals16(counter, k0, k1, groupOut);
-    for (let j = 0; base + j < n; j += 4) {
-      const c = min(4, n - base - j);
-      const e = v128.load(groupOut + (<usize>j << 2));
-      acc = accumulate(acc, fusedStep(base + j, c, e, mu, logvar, pMu, pLogvar, z, klOut, epsOut));
+  for (let base = 0; base < n; base += CHUNK) {
+    const length = min(CHUNK, n - base);
+    const eps = epsOut != 0 ? epsOut + (<usize>base << 2) : chunkEps;
+    const blocks = counter + <u64>(base >> 2);
+    fillNormal(eps, length, k0, k1, <u32>blocks, <u32>(blocks >> 32));
+    let j = 0;
+    // Two copies of the loop so the prior-free one carries no prior arithmetic.
+    if (pMu == 0) {
+      for (; j + 4 <= length; j += 4) {
+        const e = v128.load(eps + (<usize>j << 2));
+        acc = accumulate(acc, fusedStep(base + j, 4, e, mu, logvar, 0, 0, z, klOut));
+      }
+    } else {
+      for (; j + 4 <= length; j += 4) {
+        const e = v128.load(eps + (<usize>j << 2));
+        acc = accumulate(acc, fusedStep(base + j, 4, e, mu, logvar, pMu, pLogvar, z, klOut));
+      }
+    }
+    if (j < length) {
+      const c = length - j;
+      const e = loadPartial(eps + (<usize>j << 2), c);
+      acc = accumulate(acc, fusedStep(base + j, c, e, mu, logvar, pMu, pLogvar, z, klOut));
     }
   }
   return total(acc);
@@ -127,38 +119,55 @@ export function sampleWithKlBackward(
   weight: f32, gradKl: usize, gradMu: usize, gradLogvar: usize, gradPMu: usize, gradPLogvar: usize,
 ): f64 {
   let acc = f64x2.splat(0);
-  const half = f32x4.splat(0.5);
-  const one = f32x4.splat(1.0);
-  const zero = f32x4.splat(0.0);
-  for (let i = 0; i < n; i += 4) {
-    const c = min(4, n - i);
-    const m = loadAt(mu, i, c);
-    const l = loadAt(logvar, i, c);
-    const gz = gradZ == 0 ? zero : loadAt(gradZ, i, c);
-    const g = gradKl == 0 ? f32x4.splat(weight) : loadAt(gradKl, i, c);
-    const s = sigma4(l);
-    const dzdl = f32x4.mul(f32x4.mul(s, loadAt(eps, i, c)), half);
-    let gm: v128;
-    let gl: v128;
-    if (pMu == 0) {
-      gm = f32x4.add(gz, f32x4.mul(g, m));
-      gl = f32x4.add(f32x4.mul(gz, dzdl), f32x4.mul(f32x4.mul(g, half), f32x4.sub(f32x4.mul(s, s), one)));
-    } else {
-      const pl = loadAt(pLogvar, i, c);
-      const r = f32x4.sub(l, pl);
-      const d = f32x4.sub(m, loadAt(pMu, i, c));
-      const ratio = exp4(r);
-      const precision = exp4(f32x4.neg(pl));
-      const gdm = f32x4.mul(g, f32x4.mul(d, precision));
-      const gh = f32x4.mul(g, half);
-      gm = f32x4.add(gz, gdm);
-      gl = f32x4.add(f32x4.mul(gz, dzdl), f32x4.mul(gh, f32x4.sub(ratio, one)));
-      storeAt(gradPMu, i, f32x4.neg(gdm), c);
-      storeAt(gradPLogvar, i, f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), f32x4.mul(f32x4.mul(d, d), precision))), c);
+  let i = 0;
+  if (pMu == 0) {
+    for (; i + 4 <= n; i += 4) {
+      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, weight, gradKl, gradMu, gradLogvar, 0, 0));
     }
-    storeAt(gradMu, i, gm, c);
-    storeAt(gradLogvar, i, gl, c);
-    acc = accumulate(acc, masked(gl, c));
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, pMu, pLogvar, eps, gradZ, weight, gradKl, gradMu, gradLogvar, gradPMu, gradPLogvar));
+    }
+  }
+  if (i < n) {
+    acc = accumulate(acc, backwardStep(i, n - i, mu, logvar, pMu, pLogvar, eps, gradZ, weight, gradKl, gradMu, gradLogvar, gradPMu, gradPLogvar));
   }
   return total(acc);
+}
+
+/** Four elements of sampleWithKlBackward at index i (c valid); returns the masked gradLogvar. */
+// @ts-ignore: decorator
+@inline function backwardStep(
+  i: i32, c: i32, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, eps: usize, gradZ: usize,
+  weight: f32, gradKl: usize, gradMu: usize, gradLogvar: usize, gradPMu: usize, gradPLogvar: usize,
+): v128 {
+  const half = f32x4.splat(0.5);
+  const one = f32x4.splat(1.0);
+  const m = loadAt(mu, i, c);
+  const l = loadAt(logvar, i, c);
+  const gz = gradZ == 0 ? f32x4.splat(0.0) : loadAt(gradZ, i, c);
+  const g = gradKl == 0 ? f32x4.splat(weight) : loadAt(gradKl, i, c);
+  const s = sigma4(l);
+  const dzdl = f32x4.mul(f32x4.mul(s, loadAt(eps, i, c)), half);
+  let gm: v128;
+  let gl: v128;
+  if (pMu == 0) {
+    gm = f32x4.add(gz, f32x4.mul(g, m));
+    gl = f32x4.add(f32x4.mul(gz, dzdl), f32x4.mul(f32x4.mul(g, half), f32x4.sub(f32x4.mul(s, s), one)));
+  } else {
+    const pl = loadAt(pLogvar, i, c);
+    const r = f32x4.sub(l, pl);
+    const d = f32x4.sub(m, loadAt(pMu, i, c));
+    const ratio = exp4(r);
+    const precision = exp4(f32x4.neg(pl));
+    const gdm = f32x4.mul(g, f32x4.mul(d, precision));
+    const gh = f32x4.mul(g, half);
+    gm = f32x4.add(gz, gdm);
+    gl = f32x4.add(f32x4.mul(gz, dzdl), f32x4.mul(gh, f32x4.sub(ratio, one)));
+    storeAt(gradPMu, i, f32x4.neg(gdm), c);
+    storeAt(gradPLogvar, i, f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), f32x4.mul(f32x4.mul(d, d), precision))), c);
+  }
+  storeAt(gradMu, i, gm, c);
+  storeAt(gradLogvar, i, gl, c);
+  return masked(gl, c);
 }
