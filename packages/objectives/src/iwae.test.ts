@@ -38,7 +38,7 @@ describe('iwae on probabilistic PCA', () => {
     // samples k = j (mod 500 / K) of the K = 500 draw: the smaller K's bounds are the
     // group averages of Burda et al.'s monotonicity proof, and the differences between
     // K levels carry no extra sampling noise.
-    const total = 500 * 40;
+    const total = 500 * 24;
     const means = shiftedMeans(0.3);
     const stds = scaledStds(1.4);
     const table: Record<number, { mean: number; se: number }[]> = {};

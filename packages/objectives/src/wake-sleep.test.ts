@@ -91,20 +91,20 @@ describe('wakeSleep: the sleep phase', () => {
     const optimizer = tf.train.adam(0.1);
     const rng = Generator.fromSeed(8);
     const before = tf.memory().numTensors;
-    // Adam with a fixed step keeps jittering around the optimum: average the last 60
+    // Adam with a fixed step keeps jittering around the optimum: average the last 45
     // iterates (Polyak averaging) to read off where it is.
     const sums = { a: new Float64Array(8), c: new Float64Array(2), s: new Float64Array(2) };
-    for (let step = 0; step < 120; step++) {
+    for (let step = 0; step < 90; step++) {
       const cost = optimizer.minimize(
         () => wakeSleep({ encoder, prior, likelihood: likelihood(), x, sleepSamples: 512, rng }).loss as tf.Scalar,
         true,
         [a, c, logS],
       );
       cost?.dispose();
-      if (step >= 60) {
-        a.dataSync().forEach((v, i) => (sums.a[i]! += v / 60));
-        c.dataSync().forEach((v, i) => (sums.c[i]! += v / 60));
-        logS.dataSync().forEach((v, i) => (sums.s[i]! += Math.exp(v) / 60));
+      if (step >= 45) {
+        a.dataSync().forEach((v, i) => (sums.a[i]! += v / 45));
+        c.dataSync().forEach((v, i) => (sums.c[i]! += v / 45));
+        logS.dataSync().forEach((v, i) => (sums.s[i]! += Math.exp(v) / 45));
       }
     }
     // Adam's two moment slots per variable are the only new tensors.
