@@ -255,3 +255,31 @@ describe('elbo: memory and argument checks', () => {
     wide.dispose();
   });
 });
+
+describe('elbo: analytic KL for mixed factorised types', () => {
+  it('sums the per-dimension analytic KL of Independent(Normal) against MultivariateNormalDiag', () => {
+    const means = [
+      [0.3, -0.4],
+      [1.0, 0.2],
+    ];
+    const stds = [
+      [0.5, 0.9],
+      [1.3, 0.7],
+    ];
+    const posterior = new Independent(new Normal({ loc: means, scale: stds, validate: false }), 1);
+    const mixedPrior = new MultivariateNormalDiag({ loc: [0.1, -0.2], scaleDiag: [1.5, 0.8] });
+    const data = tf.tensor2d(examples.slice(0, 2));
+    for (const kl of ['auto', 'analytic'] as const) {
+      const terms = elbo({ posterior, prior: mixedPrior, likelihood: likelihood(), x: data, kl });
+      const got = terms.kl.dataSync();
+      means.forEach((row, b) => {
+        const want = row.reduce((sum, m, d) => sum + gaussianKl([m], [[stds[b]![d]! ** 2]], [[0.1, -0.2][d]!], [[[1.5, 0.8][d]! ** 2]]), 0);
+        expect(got[b]).toBeCloseTo(want, 5);
+      });
+      tf.dispose(terms);
+    }
+    data.dispose();
+    posterior.dispose();
+    mixedPrior.dispose();
+  });
+});

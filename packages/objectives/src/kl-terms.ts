@@ -19,17 +19,12 @@ export type KlEstimator = 'auto' | 'analytic' | 'sample';
 export const klEstimators: readonly KlEstimator[] = ['auto', 'analytic', 'sample'];
 
 /** kl(q, p) broadcast to q's batch shape, or null when the pair is not registered. */
-function analyticKl(where: string, q: Distribution, p: Distribution, required: boolean): tf.Tensor | null {
+function analyticKl(where: string, q: Distribution, p: Distribution): tf.Tensor | null {
   let value: tf.Tensor;
   try {
     value = kl(q, p);
   } catch (error) {
     if (!(error instanceof KlNotRegisteredError)) throw error;
-    if (required) {
-      throw invalidArgument(where, 'kl', `'auto' or 'sample' for a pair with no registered analytic KL`, {
-        raw: `'analytic' for KL[${q.name} || ${p.name}]`,
-      });
-    }
     return null;
   }
   checkBroadcastsTo(where, `the shape of KL[${q.name} || ${p.name}]`, value.shape, q.batchShape);
@@ -45,8 +40,22 @@ export type Draws = (() => tf.Tensor) | null;
 /** KL[q || p] with q's batch shape; sampled at `draws` when not analytic. */
 export function klTerm(where: string, q: Distribution, p: Distribution, draws: Draws, estimator: KlEstimator): tf.Tensor {
   if (estimator !== 'sample') {
-    const value = analyticKl(where, q, p, estimator === 'analytic');
+    // Mixed factorised types (Independent(Normal) against MultivariateNormalDiag, say)
+    // have no registered pair but an analytic KL per dimension: sum it.
+    const qFactors = perDimensionFactors(q);
+    const pFactors = perDimensionFactors(p);
+    const byDimension = qFactors !== null && pFactors !== null;
+    const value = analyticKl(where, q, p);
     if (value !== null) return value;
+    if (byDimension) {
+      const perDimension = analyticKl(where, qFactors, pFactors);
+      if (perDimension !== null) return tf.sum(perDimension, -1);
+    }
+    if (estimator === 'analytic') {
+      throw invalidArgument(where, 'kl', `'auto' or 'sample' for a pair with no registered analytic KL`, {
+        raw: `'analytic' for KL[${q.name} || ${p.name}]`,
+      });
+    }
   }
   if (draws === null) throw missingDraws(where, q, p);
   const z = draws();
