@@ -1,4 +1,5 @@
-import { checkInteger, resolveRng } from './random-source.js';
+import { resolveRng } from './random-source.js';
+import { checkInteger } from './check-options.js';
 import type { SeedOrRng } from './random-source.js';
 import { randomReadout, resolveDynamics, simulateLatents } from './linear-dynamics.js';
 import type { LatentDynamics, LatentDynamicsOptions } from './linear-dynamics.js';

@@ -1,6 +1,7 @@
 import { invalidArgument } from '@elbo/runtime';
 import { poissonCountsFromLogRates } from './poisson-counts.js';
-import { checkInteger, checkPositive, checkRange, resolveRng } from './random-source.js';
+import { resolveRng } from './random-source.js';
+import { checkInteger, checkPositive, checkRange } from './check-options.js';
 import type { SeedOrRng } from './random-source.js';
 
 /** Parameters of the Lorenz system dx/dt = σ(y - x), dy/dt = x(ρ - z) - y, dz/dt = xy - βz. */

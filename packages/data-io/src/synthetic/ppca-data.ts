@@ -1,5 +1,6 @@
 import { invalidArgument } from '@elbo/runtime';
-import { checkInteger, resolveRng } from './random-source.js';
+import { resolveRng } from './random-source.js';
+import { checkInteger } from './check-options.js';
 import type { SeedOrRng } from './random-source.js';
 import { randomReadout } from './linear-dynamics.js';
 import { checkMatrix, checkVector } from './small-matrix.js';
