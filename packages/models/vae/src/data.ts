@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeValue, formatShape, invalidArgument } from '@elbo/runtime';
 
+type ArrayLikeData = tf.Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array | number[] | number[][];
+
 /**
  * What `fit`, `evaluate`, `encode` and `reconstruct` accept as data: N examples of
  * `inputDim` features each, as
@@ -8,19 +10,10 @@ import { describeValue, formatShape, invalidArgument } from '@elbo/runtime';
  *   (images [N, 28, 28] are flattened);
  * - a typed array or number array of N * inputDim values (row-major);
  * - an array of N rows;
- * - a dataset object with an `x` field holding one of the above (such as @elbo/data-io's
- *   ArrayDataset).
+ * - a dataset: @elbo/data-io's ArrayDataset (anything with `all(): { x: Tensor }`), or an
+ *   object with an `x` field holding one of the above.
  */
-export type DataInput =
-  | tf.Tensor
-  | Float32Array
-  | Float64Array
-  | Int32Array
-  | Uint8Array
-  | Uint16Array
-  | number[]
-  | number[][]
-  | { readonly x: tf.Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array | number[] | number[][] };
+export type DataInput = ArrayLikeData | { readonly x: ArrayLikeData } | { all(): { readonly x: tf.Tensor } };
 
 /**
  * The data as a float32 [N, inputDim] tensor. A 2-D float32 tensor of the right width is
@@ -28,7 +21,18 @@ export type DataInput =
  * (`owned: true`).
  */
 export function toExamples(data: DataInput, inputDim: number, where: string): { x: tf.Tensor2D; owned: boolean } {
-  const source = unwrapDataset(data);
+  const { source, owned } = unwrapDataset(data, where);
+  try {
+    const result = examplesFrom(source, inputDim, where);
+    if (owned && result.x !== source) (source as tf.Tensor).dispose();
+    return { x: result.x, owned: result.owned || owned };
+  } catch (error) {
+    if (owned) (source as tf.Tensor).dispose();
+    throw error;
+  }
+}
+
+function examplesFrom(source: unknown, inputDim: number, where: string): { x: tf.Tensor2D; owned: boolean } {
   if (source instanceof tf.Tensor) {
     if (source.isDisposed) throw invalidArgument(where, 'data', 'a live tensor', { raw: 'a disposed tensor' });
     const perExample = source.shape.slice(1).reduce((a: number, b: number) => a * b, 1);
@@ -60,15 +64,22 @@ export function toExamples(data: DataInput, inputDim: number, where: string): { 
     const flat = values instanceof Float32Array ? values : Float32Array.from(values);
     return { x: tf.tensor2d(flat, [values.length / inputDim, inputDim], 'float32'), owned: true };
   }
-  throw invalidArgument(where, 'data', 'a tf.Tensor, a typed array, an array of rows or a dataset with an x field', source);
+  throw invalidArgument(where, 'data', 'a tf.Tensor, a typed array, an array of rows or a dataset', source);
 }
 
-function unwrapDataset(data: DataInput): unknown {
-  if (data instanceof tf.Tensor || ArrayBuffer.isView(data) || Array.isArray(data)) return data;
-  if (typeof data === 'object' && data !== null && 'x' in data) return data.x;
-  throw invalidArgument('data', 'data', 'a tf.Tensor, a typed array, an array of rows or a dataset with an x field', {
-    raw: describeValue(data),
-  });
+/** The array or tensor inside a dataset; `owned` when a dataset made a tensor for us. */
+function unwrapDataset(data: DataInput, where: string): { source: unknown; owned: boolean } {
+  if (data instanceof tf.Tensor || ArrayBuffer.isView(data) || Array.isArray(data)) return { source: data, owned: false };
+  if (typeof data === 'object' && data !== null) {
+    if ('all' in data && typeof data.all === 'function') {
+      const batch = data.all() as { x: tf.Tensor } & Record<string, unknown>;
+      // Keep x; free what else the dataset batched (masks, targets).
+      for (const [key, value] of Object.entries(batch)) if (key !== 'x' && value instanceof tf.Tensor) value.dispose();
+      return { source: batch.x, owned: true };
+    }
+    if ('x' in data) return { source: data.x, owned: false };
+  }
+  throw invalidArgument(where, 'data', 'a tf.Tensor, a typed array, an array of rows or a dataset', { raw: describeValue(data) });
 }
 
 /**
