@@ -26,6 +26,9 @@ interface Case {
 const CASES: Case[] = [
   { a: [5, 7], b: [7, 3] },
   { a: [1, 37], b: [37, 1] },
+  // Small m, large k x n: computed as (B^T A^T)^T.
+  { a: [3, 40], b: [40, 30] },
+  { a: [1, 3, 40], b: [1, 40, 30] },
   { a: [4, 5, 7], b: [4, 7, 3] },
   { a: [2, 3, 4, 6], b: [2, 3, 6, 5] },
   { a: [4, 5, 7], b: [7, 3], broadcast: true },
