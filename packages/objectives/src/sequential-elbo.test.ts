@@ -156,6 +156,17 @@ function run(steps: Steps, options: { kl?: 'auto' | 'sample'; freeBits?: number;
   return out;
 }
 
+/** sequentialElbo on `t`'s tensors with the posterior means replaced by `qLoc` (a variable). */
+function withPosteriorMeans(t: ReturnType<typeof pieces>, qLoc: tf.Tensor, options: { klWeight?: number; freeBits?: number }) {
+  return sequentialElbo({
+    emissionLogProb: t.emissionLogProb,
+    posterior: new MultivariateNormalDiag({ loc: qLoc, scaleDiag: t.qScale, validate: false }),
+    transitionPrior: new MultivariateNormalDiag({ loc: t.pLoc, scaleDiag: t.pScale, validate: false }),
+    mask: t.mask,
+    ...options,
+  });
+}
+
 const perSequence = (values: number[], copies: number) =>
   sequences.map((_, s) => {
     const { mean, variance } = testing.meanAndVariance(values.slice(s * copies, (s + 1) * copies));
@@ -233,17 +244,7 @@ describe('sequentialElbo on a linear-Gaussian state-space model', () => {
     const steps = drawSteps(2, Generator.fromSeed(9));
     const t = pieces(steps);
     const qLoc = tf.variable(t.qLoc);
-    const { value, grads } = tf.variableGrads(
-      () =>
-        sequentialElbo({
-          emissionLogProb: t.emissionLogProb,
-          posterior: new MultivariateNormalDiag({ loc: qLoc, scaleDiag: t.qScale, validate: false }),
-          transitionPrior: new MultivariateNormalDiag({ loc: t.pLoc, scaleDiag: t.pScale, validate: false }),
-          mask: t.mask,
-          klWeight: 0.7,
-        }).loss as tf.Scalar,
-      [qLoc],
-    );
+    const { value, grads } = tf.variableGrads(() => withPosteriorMeans(t, qLoc, { klWeight: 0.7 }).loss as tf.Scalar, [qLoc]);
     const grad = grads[qLoc.name]!.arraySync() as number[][][];
     grad.forEach((row, b) =>
       row.forEach((step, n) =>
@@ -275,14 +276,7 @@ describe('sequentialElbo: memory and arguments', () => {
   it('leaves no tensors behind, also under gradients', () => {
     const t = pieces(drawSteps(2, Generator.fromSeed(6)));
     const qLoc = tf.variable(t.qLoc);
-    const call = () =>
-      sequentialElbo({
-        emissionLogProb: t.emissionLogProb,
-        posterior: new MultivariateNormalDiag({ loc: qLoc, scaleDiag: t.qScale, validate: false }),
-        transitionPrior: new MultivariateNormalDiag({ loc: t.pLoc, scaleDiag: t.pScale, validate: false }),
-        mask: t.mask,
-        freeBits: 0.1,
-      });
+    const call = () => withPosteriorMeans(t, qLoc, { freeBits: 0.1 });
     expect(testing.tensorsLeftBehind(call)).toBe(0);
     expect(leftBehindUnderGradients(() => call().loss, [qLoc])).toBe(0);
     tf.dispose([t, qLoc]);
