@@ -4,6 +4,8 @@ import type { Comparison, Measurement, Reference, Skipped } from './result.js';
 export interface BenchContext {
   /** The complete (slow) budget instead of the default reduced one. */
   readonly full: boolean;
+  /** Wiring check: tiny budgets, numbers meaningless (never report them). */
+  readonly smoke: boolean;
   /** Override of the timed repetitions per variant (speed benchmarks). */
   readonly repetitions?: number;
   /** Relay child processes' progress output. */

@@ -1,4 +1,4 @@
-// npm run bench [-- <name>...] [--full] [--repetitions N] [--out DIR] [--verbose] [--list]
+// npm run bench [-- <name>...] [--full] [--smoke] [--repetitions N] [--out DIR] [--verbose] [--list]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchContext } from './benchmark.js';
@@ -15,6 +15,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     full: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     repetitions: { type: 'string' },
     out: { type: 'string', default: DEFAULT_OUT },
     verbose: { type: 'boolean', default: false },
@@ -24,7 +25,7 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.help || values.list) {
-  console.log('usage: npm run bench [-- <name>...] [--full] [--repetitions N] [--out DIR] [--verbose]\n');
+  console.log('usage: npm run bench [-- <name>...] [--full] [--smoke] [--repetitions N] [--out DIR] [--verbose]\n');
   for (const b of BENCHMARKS) console.log(`  ${b.name.padEnd(16)} ~${b.expectedMinutes} min  ${b.description}`);
   process.exit(0);
 }
@@ -46,6 +47,7 @@ if (values.repetitions !== undefined) {
 const selected = positionals.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => positionals.includes(b.name));
 const context: BenchContext = {
   full: values.full,
+  smoke: values.smoke,
   repetitions,
   verbose: values.verbose,
   log: (line) => process.stderr.write(`${line}\n`),
@@ -67,7 +69,7 @@ for (const benchmark of selected) {
       machine,
       versions: versions(),
       ...output,
-      options: { ...output.options, full: values.full },
+      options: { ...output.options, full: values.full, smoke: values.smoke },
     };
     const path = writeResult(result, values.out);
     console.log(`${formatResult(result)}\n  -> ${path}\n`);

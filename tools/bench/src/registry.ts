@@ -1,7 +1,8 @@
 import type { Benchmark } from './benchmark.js';
 import { io } from './benchmarks/io.js';
 import { kernels } from './benchmarks/kernels.js';
+import { seqVaeLorenz } from './benchmarks/seq-vae-lorenz.js';
 import { vaeStep } from './benchmarks/vae-step.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [vaeStep, kernels, io];
+export const BENCHMARKS: readonly Benchmark[] = [vaeStep, kernels, io, seqVaeLorenz];

@@ -25,10 +25,10 @@ export const io: Benchmark = {
     try {
       const params: IoParams = {
         warmup: 1,
-        repetitions: context.repetitions ?? 5,
+        repetitions: context.smoke ? 1 : (context.repetitions ?? 5),
         binSize: 0.005,
         window: 0.7,
-        npyElements: 1 << 24,
+        npyElements: context.smoke ? 1 << 16 : 1 << 24,
         npyPath: join(scratch.dir, 'bench.npy'),
       };
       const output = emptyOutput({ ...params, nwb: MC_MAZE_NWB, npyPath: undefined });

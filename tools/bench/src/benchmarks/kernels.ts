@@ -29,10 +29,10 @@ export const kernels: Benchmark = {
   expectedMinutes: 2,
   async run(context: BenchContext): Promise<BenchOutput> {
     const params: KernelsParams = {
-      size: 1 << 22,
-      warmup: 2,
-      repetitions: context.repetitions ?? 5,
-      secondsPerRepetition: 0.25,
+      size: context.smoke ? 1 << 16 : 1 << 22,
+      warmup: context.smoke ? 1 : 2,
+      repetitions: context.smoke ? 1 : (context.repetitions ?? 5),
+      secondsPerRepetition: context.smoke ? 0.01 : 0.25,
       seed: 7,
     };
     const output = emptyOutput({ ...params });
@@ -85,7 +85,7 @@ export const kernels: Benchmark = {
       const np = await runPythonJson<NumpyOutput>(
         python,
         pythonScript('kernels.py'),
-        ['--size', String(params.size), '--repetitions', String(params.repetitions)],
+        ['--size', String(params.size), '--repetitions', String(params.repetitions), '--seconds', String(params.secondsPerRepetition)],
         300,
       );
       const row = (op: string, label: string, samples: number[], unit = 'elements/s'): void => {

@@ -36,15 +36,15 @@ export const vaeStep: Benchmark = {
   async run(context: BenchContext): Promise<BenchOutput> {
     const params: VaeStepParams = {
       batchSize: 128,
-      warmup: 5,
-      repetitions: context.repetitions ?? 5,
-      stepsPerRepetition: 10,
+      warmup: context.smoke ? 1 : 5,
+      repetitions: context.smoke ? 1 : (context.repetitions ?? 5),
+      stepsPerRepetition: context.smoke ? 2 : 10,
       seed: 1,
     };
     const output = emptyOutput({ ...params });
     for (const variant of VARIANTS) {
       // tfjs-backend-cpu is ~10x slower than the rest: fewer steps keep the suite short.
-      const own = variant.id === 'plain@tfjs-cpu' || variant.id.startsWith('vae@elbo-cpu') ? { ...params, stepsPerRepetition: 3 } : params;
+      const own = variant.id === 'plain@tfjs-cpu' || variant.id.startsWith('vae@elbo-cpu') ? { ...params, stepsPerRepetition: Math.min(3, params.stepsPerRepetition) } : params;
       const result = await attempt(output, variant.id, context, () =>
         runVariantInChild<VaeStepOutput>('vae-step', variant.id, own, { timeoutSeconds: 300, verbose: context.verbose }),
       );
@@ -66,13 +66,15 @@ export const vaeStep: Benchmark = {
         ),
       );
     }
+    // PyTorch is ~20x faster per step: more steps per repetition for a timing of similar length.
+    const torchSteps = context.smoke ? 2 : 50;
     await attempt(output, PYTORCH_ID, context, async () => {
       const python = pythonWith('torch');
       if (!python) throw new Error('no python3 here can import torch (apt-get install python3-torch)');
       const torch = await runPythonJson<PytorchOutput>(
         python,
         pythonScript('vae_step.py'),
-        ['--batch', '128', '--warmup', String(params.warmup), '--repetitions', String(params.repetitions), '--steps', '50'],
+        ['--batch', '128', '--warmup', String(params.warmup), '--repetitions', String(params.repetitions), '--steps', String(torchSteps)],
         300,
       );
       output.measurements.push(
@@ -85,7 +87,7 @@ export const vaeStep: Benchmark = {
             unit: 'samples/s',
             higherIsBetter: true,
             warmup: params.warmup,
-            details: { stepsPerRepetition: 50 },
+            details: { stepsPerRepetition: torchSteps },
           },
           torch.samples_per_second,
         ),
