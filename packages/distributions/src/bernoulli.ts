@@ -23,9 +23,8 @@ export class Bernoulli extends Distribution {
 
   constructor(options: BernoulliOptions) {
     const built = buildParams('Bernoulli', options?.validate, (params) => {
-      const which = params.oneOf(options, 'logits', 'probs');
-      const t = which === 'logits' ? params.tensor('logits', options.logits, real) : params.tensor('probs', options.probs, unitInterval);
-      return { which, t };
+      const { which, tensor } = params.either(options, ['logits', real], ['probs', unitInterval]);
+      return { which, t: tensor };
     });
     super({ name: 'Bernoulli', batchShape: built.t.shape, eventShape: [], owned: built.owned, validate: built.validate });
     this.#logits = built.which === 'logits' ? built.t : undefined;

@@ -26,10 +26,9 @@ export class Categorical extends Distribution {
 
   constructor(options: CategoricalOptions, name = 'Categorical') {
     const built = buildParams(name, options?.validate, (params) => {
-      const which = params.oneOf(options, 'logits', 'probs');
-      const t = which === 'logits' ? params.tensor('logits', options.logits, real) : params.tensor('probs', options.probs, nonNegativeWeights);
-      params.atLeastRank(which, t, 1, 'categories on the last axis');
-      return { which, t };
+      const { which, tensor } = params.either(options, ['logits', real], ['probs', nonNegativeWeights]);
+      params.atLeastRank(which, tensor, 1, 'categories on the last axis');
+      return { which, t: tensor };
     });
     const k = built.t.shape[built.t.rank - 1]!;
     super({ name, batchShape: built.t.shape.slice(0, -1), eventShape: [], owned: built.owned, validate: built.validate });

@@ -47,61 +47,58 @@ export function greaterThan(lower: number): Constraint {
   return elementwiseConstraint(`greater than ${lower}`, (v) => v > lower);
 }
 
-/** Along the last axis: non-negative entries summing to 1 (within `tolerance`). */
-export function simplex(tolerance = 1e-5): Constraint {
+/**
+ * A constraint on each row along the last axis: `checkRow(values, start, k)` returns a
+ * violation (absolute index) or null.
+ */
+function rowwise(description: string, checkRow: (values: ArrayLike<number>, start: number, k: number) => Violation | null): Constraint {
   return {
-    description: `on the simplex (non-negative, summing to 1 along the last axis, within ${tolerance})`,
+    description,
     firstViolation(values, shape) {
       const k = shape[shape.length - 1] ?? 1;
       for (let row = 0; row < values.length; row += k) {
-        let sum = 0;
-        for (let j = 0; j < k; j++) {
-          const v = values[row + j]!;
-          if (!(v >= 0)) return { index: row + j };
-          sum += v;
-        }
-        if (!(Math.abs(sum - 1) <= tolerance * k)) return { index: row, found: `a row summing to ${sum}` };
+        const bad = checkRow(values, row, k);
+        if (bad) return bad;
       }
       return null;
     },
   };
 }
 
-/** Along the last axis: non-negative entries with a positive finite sum. */
-export const nonNegativeWeights: Constraint = {
-  description: 'non-negative and finite, with a positive sum along the last axis',
-  firstViolation(values, shape) {
-    const k = shape[shape.length - 1] ?? 1;
-    for (let row = 0; row < values.length; row += k) {
-      let sum = 0;
-      for (let j = 0; j < k; j++) {
-        const v = values[row + j]!;
-        if (!(v >= 0 && Number.isFinite(v))) return { index: row + j };
-        sum += v;
-      }
-      if (!(sum > 0)) return { index: row, found: 'a row summing to 0' };
+/** Along the last axis: non-negative entries summing to 1 (within `tolerance`). */
+export function simplex(tolerance = 1e-5): Constraint {
+  return rowwise(`on the simplex (non-negative, summing to 1 along the last axis, within ${tolerance})`, (values, row, k) => {
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const v = values[row + j]!;
+      if (!(v >= 0)) return { index: row + j };
+      sum += v;
     }
-    return null;
-  },
-};
+    return Math.abs(sum - 1) <= tolerance * k ? null : { index: row, found: `a row summing to ${sum}` };
+  });
+}
+
+/** Along the last axis: non-negative entries with a positive finite sum. */
+export const nonNegativeWeights = rowwise('non-negative and finite, with a positive sum along the last axis', (values, row, k) => {
+  let sum = 0;
+  for (let j = 0; j < k; j++) {
+    const v = values[row + j]!;
+    if (!(v >= 0 && Number.isFinite(v))) return { index: row + j };
+    sum += v;
+  }
+  return sum > 0 ? null : { index: row, found: 'a row summing to 0' };
+});
 
 /** Along the last axis: a one-hot vector. */
-export const oneHot: Constraint = {
-  description: 'one-hot along the last axis (0s and a single 1)',
-  firstViolation(values, shape) {
-    const k = shape[shape.length - 1] ?? 1;
-    for (let row = 0; row < values.length; row += k) {
-      let ones = 0;
-      for (let j = 0; j < k; j++) {
-        const v = values[row + j]!;
-        if (v === 1) ones++;
-        else if (v !== 0) return { index: row + j };
-      }
-      if (ones !== 1) return { index: row, found: `a row with ${ones} ones` };
-    }
-    return null;
-  },
-};
+export const oneHot = rowwise('one-hot along the last axis (0s and a single 1)', (values, row, k) => {
+  let ones = 0;
+  for (let j = 0; j < k; j++) {
+    const v = values[row + j]!;
+    if (v === 1) ones++;
+    else if (v !== 0) return { index: row + j };
+  }
+  return ones === 1 ? null : { index: row, found: `a row with ${ones} ones` };
+});
 
 /** The last two axes form lower-triangular matrices with a positive diagonal. */
 export const lowerCholesky: Constraint = {

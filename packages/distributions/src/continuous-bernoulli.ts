@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { randomUniform } from '@elbo/runtime';
 import type { Generator } from '@elbo/runtime';
-import { openUnitInterval, real, unitInterval } from './constraints.js';
+import { openUnitInterval, unitInterval } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { untracked } from './stable-ops.js';
@@ -32,10 +32,8 @@ export class ContinuousBernoulli extends Distribution {
   constructor(options: ContinuousBernoulliOptions) {
     const name = 'ContinuousBernoulli';
     const built = buildParams(name, options?.validate, (params) => {
-      const which = params.oneOf(options, 'logits', 'probs');
-      if (which === 'logits') return { logits: params.tensor('logits', options.logits, real), probs: undefined };
-      const probs = params.tensor('probs', options.probs, openUnitInterval);
-      return { probs, logits: params.own(tf.tidy(() => tf.sub(tf.log(probs), tf.log1p(tf.neg(probs))))) };
+      const { logits, probs } = params.logitsOrProbs(options, openUnitInterval);
+      return { logits, probs };
     });
     super({ name, batchShape: built.logits.shape, eventShape: [], owned: built.owned, validate: built.validate });
     this.#logits = built.logits;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '@elbo/runtime';
-import { elementwiseConstraint, nonNegativeInteger, positive, real } from './constraints.js';
+import { elementwiseConstraint, nonNegativeInteger, positive } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { DrawStream } from './draw-stream.js';
@@ -34,13 +34,7 @@ export class NegativeBinomial extends Distribution {
     const name = 'NegativeBinomial';
     const built = buildParams(name, options?.validate, (params) => {
       const totalCount = params.tensor('totalCount', options.totalCount, positive);
-      const which = params.oneOf(options, 'logits', 'probs');
-      let logits: tf.Tensor;
-      if (which === 'logits') logits = params.tensor('logits', options.logits, real);
-      else {
-        const probs = params.tensor('probs', options.probs, probsBelowOne);
-        logits = params.own(tf.tidy(() => tf.sub(tf.log(probs), tf.log1p(tf.neg(probs)))));
-      }
+      const { which, logits } = params.logitsOrProbs(options, probsBelowOne);
       return { totalCount, logits, batchShape: broadcastShapes(name, { totalCount: totalCount.shape, [which]: logits.shape }) };
     });
     super({ name, batchShape: built.batchShape, eventShape: [], owned: built.owned, validate: built.validate });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '@elbo/runtime';
-import { checkConstraint } from './constraints.js';
+import { checkConstraint, real } from './constraints.js';
 import type { Constraint } from './constraints.js';
 
 /** What a distribution parameter may be given as. Tensors are used as-is (no copy). */
@@ -76,6 +76,32 @@ export class ParamBuilder {
       throw invalidArgument(this.where, 'options', `exactly one of ${a} or ${b}`, { raw: hasA ? 'both' : 'neither' });
     }
     return hasA ? a : b;
+  }
+
+  /**
+   * One of two alternative parameters (e.g. logits or probs): exactly one must be given.
+   * Returns which, and its tensor checked against that alternative's constraint.
+   */
+  either<A extends string, B extends string>(
+    options: Partial<Record<A | B, unknown>>,
+    [a, constraintA]: [A, Constraint],
+    [b, constraintB]: [B, Constraint],
+  ): { which: A | B; tensor: tf.Tensor } {
+    const which = this.oneOf(options, a, b);
+    return { which, tensor: this.tensor(which, options[which], which === a ? constraintA : constraintB) };
+  }
+
+  /**
+   * Logits from `{ logits }` or `{ probs }` (probabilities of the positive outcome):
+   * log(p) - log(1 - p), a tensor the distribution owns.
+   */
+  logitsOrProbs(
+    options: { logits?: unknown; probs?: unknown },
+    probsConstraint: Constraint,
+  ): { which: 'logits' | 'probs'; logits: tf.Tensor; probs?: tf.Tensor } {
+    const { which, tensor } = this.either(options, ['logits', real], ['probs', probsConstraint]);
+    if (which === 'logits') return { which, logits: tensor };
+    return { which, probs: tensor, logits: this.own(tf.tidy(() => tf.sub(tf.log(tensor), tf.log1p(tf.neg(tensor))))) };
   }
 
   /** Requires `tensor` to have at least `rank` dimensions (e.g. a vector of event values). */

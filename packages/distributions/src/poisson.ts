@@ -26,9 +26,8 @@ export class Poisson extends Distribution {
 
   constructor(options: PoissonOptions) {
     const built = buildParams('Poisson', options?.validate, (params) => {
-      const which = params.oneOf(options, 'rate', 'logRate');
-      const t = which === 'rate' ? params.tensor('rate', options.rate, nonNegative) : params.tensor('logRate', options.logRate, real);
-      return { which, t };
+      const { which, tensor } = params.either(options, ['rate', nonNegative], ['logRate', real]);
+      return { which, t: tensor };
     });
     super({ name: 'Poisson', batchShape: built.t.shape, eventShape: [], owned: built.owned, validate: built.validate });
     this.#rate = built.which === 'rate' ? built.t : undefined;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { randomUniform } from '@elbo/runtime';
 import type { Generator } from '@elbo/runtime';
-import { openUnitInterval, positive, real } from './constraints.js';
+import { openUnitInterval, positive } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
@@ -28,13 +28,7 @@ export class RelaxedBernoulli extends Distribution {
     const name = 'RelaxedBernoulli';
     const built = buildParams(name, options?.validate, (params) => {
       const temperature = params.tensor('temperature', options.temperature, positive);
-      const which = params.oneOf(options, 'logits', 'probs');
-      let logits: tf.Tensor;
-      if (which === 'logits') logits = params.tensor('logits', options.logits, real);
-      else {
-        const probs = params.tensor('probs', options.probs, openUnitInterval);
-        logits = params.own(tf.tidy(() => tf.sub(tf.log(probs), tf.log1p(tf.neg(probs)))));
-      }
+      const { which, logits } = params.logitsOrProbs(options, openUnitInterval);
       return { temperature, logits, batchShape: broadcastShapes(name, { temperature: temperature.shape, [which]: logits.shape }) };
     });
     super({ name, batchShape: built.batchShape, eventShape: [], owned: built.owned, validate: built.validate });

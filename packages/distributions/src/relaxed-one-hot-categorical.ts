@@ -29,13 +29,10 @@ export class RelaxedOneHotCategorical extends Distribution {
     const name = 'RelaxedOneHotCategorical';
     const built = buildParams(name, options?.validate, (params) => {
       const temperature = params.tensor('temperature', options.temperature, positive);
-      const which = params.oneOf(options, 'logits', 'probs');
-      let logits: tf.Tensor;
-      if (which === 'logits') logits = params.tensor('logits', options.logits, real);
-      else {
-        const probs = params.tensor('probs', options.probs, nonNegativeWeights);
-        logits = params.own(tf.tidy(() => tf.log(probs)));
-      }
+      const chosen = params.either(options, ['logits', real], ['probs', nonNegativeWeights]);
+      const which = chosen.which;
+      // Category log-weights: softmax normalises them, so unnormalised probs are fine.
+      const logits = which === 'logits' ? chosen.tensor : params.own(tf.tidy(() => tf.log(chosen.tensor)));
       params.atLeastRank(which, logits, 1, 'categories on the last axis');
       const batchShape = broadcastShapes(name, { temperature: temperature.shape, [`${which} batch`]: logits.shape.slice(0, -1) });
       return { temperature, logits, batchShape, k: logits.shape[logits.rank - 1]! };
