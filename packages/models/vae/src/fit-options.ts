@@ -114,6 +114,10 @@ export function fitOptions(options: FitOptions, where: string, allowed: readonly
   if (!(optimizer instanceof tf.Optimizer) && !(OPTIMIZERS as readonly unknown[]).includes(optimizer)) {
     throw invalidArgument(where, 'optimizer', `one of ${OPTIMIZERS.join(', ')} or a tf.Optimizer`, optimizer);
   }
+  if (optimizer instanceof tf.Optimizer && options.learningRate !== undefined) {
+    // An optimizer instance carries its own learning rate; ignoring the option would surprise.
+    throw invalidArgument(where, 'learningRate', 'left out when optimizer is a tf.Optimizer (set it on the optimizer)', options.learningRate);
+  }
   const makeOptimizer = (): { optimizer: tf.Optimizer; ownsOptimizer: boolean } => {
     if (optimizer instanceof tf.Optimizer) return { optimizer, ownsOptimizer: false };
     const byName: Record<OptimizerName, () => tf.Optimizer> = {

@@ -139,6 +139,16 @@ describe('VAE', () => {
     vae.dispose();
   });
 
+  it('uses a given tf.Optimizer without disposing it, so its state carries over', async () => {
+    const vae = small();
+    const optimizer = tf.train.adam(0.01);
+    await vae.fit(train, { epochs: 1, batchSize: 64, seed: 1, optimizer });
+    await vae.fit(train, { epochs: 1, batchSize: 64, seed: 2, optimizer });
+    expect(optimizer.iterations).toBe(8);
+    optimizer.dispose();
+    vae.dispose();
+  });
+
   it('gives the same weights for the same seeds', async () => {
     const run = async (): Promise<Float32Array> => {
       const vae = small();
@@ -316,6 +326,9 @@ describe('VAE', () => {
     await expect(vae.fit(train, { batchSize: 1.5 })).rejects.toThrow(/batchSize must be a positive integer/);
     await expect(vae.fit(train, { learningRate: -1 })).rejects.toThrow(/learningRate must be a finite number > 0, found -1/);
     await expect(vae.fit(train, { optimizer: 'lbfgs' as never })).rejects.toThrow(/optimizer must be one of adam/);
+    const sgd = tf.train.sgd(0.1);
+    await expect(vae.fit(train, { optimizer: sgd, learningRate: 0.01 })).rejects.toThrow(/learningRate must be left out when optimizer is a tf.Optimizer/);
+    sgd.dispose();
     await expect(vae.fit(train, { objective: 'elbow' as never })).rejects.toThrow(/objective must be one of elbo, iwae, mmd/);
     await expect(vae.fit(train, { objective: { type: 'iwae', estimator: 'vimco' as never } })).rejects.toThrow(/objective.estimator must be/);
     await expect(vae.fit(train, { earlyStopping: { patience: 2 } })).rejects.toThrow(/earlyStopping must be given together with validation data/);
