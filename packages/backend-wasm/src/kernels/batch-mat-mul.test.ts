@@ -137,6 +137,32 @@ describe('fused matMul on wasm()', () => {
       return [out, da!, db!, dbias!].map((t) => t.dataSync() as Float32Array);
     });
 
+  it('matches cpu when unfused for a small left operand (bias, relu and linear)', async () => {
+    const run = (activation: 'relu' | 'linear', withBias: boolean): Float32Array[] =>
+      tf.tidy(() => {
+        const a = tf.tensor(values(2 * 50, 25), [2, 50]);
+        const b = tf.tensor(values(50 * 40, 26), [50, 40]);
+        const bias = withBias ? tf.tensor(values(40, 27), [40]) : undefined;
+        const weights = tf.tensor(values(80, 28), [2, 40]);
+        const f = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.sum(tf.mul(tf.fused.matMul({ a: x, b: y, bias, activation }), weights));
+        const [da, db] = tf.grads(f)([a, b]);
+        return [tf.fused.matMul({ a, b, bias, activation }), da!, db!].map((t) => t.dataSync() as Float32Array);
+      });
+    for (const activation of ['relu', 'linear'] as const) {
+      for (const withBias of [true, false]) {
+        const expected = await runOn('cpu', () => run(activation, withBias));
+        const actual = run(activation, withBias);
+        for (let i = 0; i < expected.length; i++) {
+          expect(testing.maxRelativeError(actual[i]!, expected[i]!, FLOOR)).toBeLessThan(TOLERANCE);
+        }
+      }
+    }
+    const backend = tf.engine().backend;
+    const before = backend.numDataIds();
+    expect(testing.tensorsLeftBehind(() => run('relu', true))).toBe(0);
+    expect(backend.numDataIds()).toBe(before);
+  });
+
   for (const batch of [0, 1, 3]) {
     for (const [transposeA, transposeB] of FLAGS) {
       it(`matches cpu with bias and relu, batch ${batch}, transposeA=${transposeA}, transposeB=${transposeB}`, async () => {

@@ -79,7 +79,7 @@ export function fastBatchMatMul(original: WasmKernelFunc): WasmKernelFunc {
 const PACK_COST = 5;
 
 /** Whether computing C^T = B^T A^T and transposing it moves fewer bytes than A B. */
-function transposedProductIsCheaper(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): boolean {
+export function transposedProductIsCheaper(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): boolean {
   const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + PACK_COST * k * n;
   const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + PACK_COST * m * k + m * n;
   return swapped < 0.8 * direct;
