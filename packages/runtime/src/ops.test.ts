@@ -111,7 +111,8 @@ describe('sampling kernels (tfjs-ops)', () => {
   it('draws tensors of the requested shape from the seeded stream', () => {
     const n = randomNormal([3, 4], { rng: Generator.fromSeed(6) });
     expect(n.shape).toEqual([3, 4]);
-    expect(Array.from(n.dataSync())).toEqual(Array.from(Generator.fromSeed(6).normalArray(12)));
+    // Kernel plugins may run Box-Muller in float32: the stream's normals to 1e-6 (relative above 1).
+    expect(maxRelativeError(n.dataSync(), Generator.fromSeed(6).normalArray(12), 1)).toBeLessThan(1e-6);
     const u = randomUniform([0]);
     expect(u.shape).toEqual([0]);
     tf.dispose([n, u]);
