@@ -120,17 +120,22 @@ export function sampleWithKlBackward(
 ): f64 {
   let acc = f64x2.splat(0);
   let i = 0;
-  if (pMu == 0) {
+  if (pMu == 0 && gradZ != 0 && gradKl == 0) {
+    // The VAE's case, specialised: N(0, I) prior, a gradient for z, one KL weight.
     for (; i + 4 <= n; i += 4) {
-      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, weight, gradKl, gradMu, gradLogvar, 0, 0));
+      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
+    }
+  } else if (pMu == 0) {
+    for (; i + 4 <= n; i += 4) {
+      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, gradZ != 0, weight, gradKl, gradMu, gradLogvar, 0, 0));
     }
   } else {
     for (; i + 4 <= n; i += 4) {
-      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, pMu, pLogvar, eps, gradZ, weight, gradKl, gradMu, gradLogvar, gradPMu, gradPLogvar));
+      acc = accumulate(acc, backwardStep(i, 4, mu, logvar, pMu, pLogvar, eps, gradZ, gradZ != 0, weight, gradKl, gradMu, gradLogvar, gradPMu, gradPLogvar));
     }
   }
   if (i < n) {
-    acc = accumulate(acc, backwardStep(i, n - i, mu, logvar, pMu, pLogvar, eps, gradZ, weight, gradKl, gradMu, gradLogvar, gradPMu, gradPLogvar));
+    acc = accumulate(acc, backwardStep(i, n - i, mu, logvar, pMu, pLogvar, eps, gradZ, gradZ != 0, weight, gradKl, gradMu, gradLogvar, gradPMu, gradPLogvar));
   }
   return total(acc);
 }
@@ -138,14 +143,14 @@ export function sampleWithKlBackward(
 /** Four elements of sampleWithKlBackward at index i (c valid); returns the masked gradLogvar. */
 // @ts-ignore: decorator
 @inline function backwardStep(
-  i: i32, c: i32, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, eps: usize, gradZ: usize,
+  i: i32, c: i32, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, eps: usize, gradZ: usize, hasGradZ: bool,
   weight: f32, gradKl: usize, gradMu: usize, gradLogvar: usize, gradPMu: usize, gradPLogvar: usize,
 ): v128 {
   const half = f32x4.splat(0.5);
   const one = f32x4.splat(1.0);
   const m = loadAt(mu, i, c);
   const l = loadAt(logvar, i, c);
-  const gz = gradZ == 0 ? f32x4.splat(0.0) : loadAt(gradZ, i, c);
+  const gz = hasGradZ ? loadAt(gradZ, i, c) : f32x4.splat(0.0);
   const g = gradKl == 0 ? f32x4.splat(weight) : loadAt(gradKl, i, c);
   const s = sigma4(l);
   const dzdl = f32x4.mul(f32x4.mul(s, loadAt(eps, i, c)), half);

@@ -84,12 +84,28 @@ export function withArrays<T>(where: string, args: readonly ArrayArg[], body: (p
   return result;
 }
 
+// Set while the kernel plugin runs: tensors follow tfjs's rules (NaN and infinities flow
+// through, as with the default kernels) so model code can detect a diverged loss itself.
+let propagating = false;
+
+/** Runs fn with non-finite parameters passed through instead of rejected. */
+export function propagatingNonFinite<T>(fn: () => T): T {
+  const previous = propagating;
+  propagating = true;
+  try {
+    return fn();
+  } finally {
+    propagating = previous;
+  }
+}
+
 /**
  * After a kernel returned a non-finite check sum: throws naming the first input
  * holding NaN (or an infinity, where those are rejected). Returns quietly when every
  * input is valid (the result overflowed legitimately).
  */
 export function rejectNonFinite(where: string, args: readonly ArrayArg[], ptrs: readonly number[], module: KernelModule): void {
+  if (propagating) return;
   args.forEach((arg, i) => {
     if (arg.finite === undefined || arg.array === undefined) return;
     const n = arg.array.length;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DiagNormalParams, Generator, KernelPlugin, SampleWithKl } from '@elbo/runtime';
 import { klDiagNormal, klDiagNormalGrad, klStandardNormal, klStandardNormalGrad } from './kl.js';
+import { propagatingNonFinite } from './marshal.js';
 import { loadKernels } from './module.js';
 import { sampleNormal, sampleUniform } from './random.js';
 import { reparameterize, reparameterizeBackward, sampleWithKl } from './sample.js';
@@ -23,7 +24,8 @@ function withGradient(inputs: tf.Tensor[], value: Float32Array, shape: Shape, ba
     const xs = args.slice(0, inputs.length) as tf.Tensor[];
     return {
       value: tensor(value, shape),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => backward(read(dy as tf.Tensor)).map((g, i) => tensor(g, xs[i]!.shape)),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) =>
+        propagatingNonFinite(() => backward(read(dy as tf.Tensor))).map((g, i) => tensor(g, xs[i]!.shape)),
     };
   });
   return op(...inputs) as tf.Tensor;
@@ -74,6 +76,8 @@ function reparam(mu: tf.Tensor, logvar: tf.Tensor, eps: tf.Tensor): tf.Tensor {
  * dataSync() and writes results with tf.tensor, so it works on every tfjs backend;
  * gradients come from the same kernels through tf.customGrad. Draws are bit-identical
  * (uniforms) or within 1e-6 (normals) of the default tfjs-ops kernels for one generator.
+ * Like those, it lets NaN and infinities flow through tensors (a diverged model is
+ * detected by its loss); the typed-array functions reject them instead.
  */
 export function assemblyScriptKernels(): KernelPlugin {
   return {
@@ -83,37 +87,41 @@ export function assemblyScriptKernels(): KernelPlugin {
     },
     uniform: (shape: Shape, rng: Generator) => tensor(sampleUniform(new Float32Array(sizeOf(shape)), rng), shape),
     normal: (shape: Shape, rng: Generator) => tensor(sampleNormal(new Float32Array(sizeOf(shape)), rng), shape),
-    klStandardNormal: klStd,
-    klDiagNormal: (q: DiagNormalParams, p: DiagNormalParams) => {
-      if (tf.util.arraysEqual(q.mu.shape, p.mu.shape)) return klDiagSameShape(q, p);
-      // Broadcast first; broadcastTo's gradient sums back over the broadcast axes.
-      return tf.tidy(() => {
-        const shape = tf.broadcast_util.assertAndGetBroadcastShape(q.mu.shape, p.mu.shape);
-        const full = (t: tf.Tensor): tf.Tensor => (tf.util.arraysEqual(t.shape, shape) ? t : tf.broadcastTo(t, shape));
-        return klDiagSameShape({ mu: full(q.mu), logvar: full(q.logvar) }, { mu: full(p.mu), logvar: full(p.logvar) });
-      });
-    },
-    reparameterize: reparam,
-    sampleWithKl: (mu: tf.Tensor, logvar: tf.Tensor, rng: Generator): SampleWithKl => {
-      const m = read(mu);
-      const l = read(logvar);
-      const n = m.length;
-      const z = new Float32Array(n);
-      const kl = new Float32Array(n);
-      const eps = new Float32Array(n);
-      sampleWithKl(m, l, { z, kl, eps, rng });
-      // One fused forward pass; each output carries its own gradient.
-      const zTensor = withGradient([mu, logvar], z, mu.shape, (gradZ) => [
-        gradZ.slice(),
-        reparameterizeBackward(l, eps, gradZ, new Float32Array(n)),
-      ]);
-      const klTensor = withGradient([mu, logvar], kl, mu.shape, (gradKl) => {
-        const gradMu = new Float32Array(n);
-        const gradLogvar = new Float32Array(n);
-        klStandardNormalGrad(m, l, { gradKl, gradMu, gradLogvar });
-        return [gradMu, gradLogvar];
-      });
-      return { z: zTensor, kl: klTensor };
-    },
+    klStandardNormal: (mu: tf.Tensor, logvar: tf.Tensor) => propagatingNonFinite(() => klStd(mu, logvar)),
+    klDiagNormal: (q: DiagNormalParams, p: DiagNormalParams) => propagatingNonFinite(() => klDiag(q, p)),
+    reparameterize: (mu: tf.Tensor, logvar: tf.Tensor, eps: tf.Tensor) => propagatingNonFinite(() => reparam(mu, logvar, eps)),
+    sampleWithKl: (mu: tf.Tensor, logvar: tf.Tensor, rng: Generator) => propagatingNonFinite(() => fusedSample(mu, logvar, rng)),
   };
+}
+
+function klDiag(q: DiagNormalParams, p: DiagNormalParams): tf.Tensor {
+  if (tf.util.arraysEqual(q.mu.shape, p.mu.shape)) return klDiagSameShape(q, p);
+  // Broadcast first; broadcastTo's gradient sums back over the broadcast axes.
+  return tf.tidy(() => {
+    const shape = tf.broadcast_util.assertAndGetBroadcastShape(q.mu.shape, p.mu.shape);
+    const full = (t: tf.Tensor): tf.Tensor => (tf.util.arraysEqual(t.shape, shape) ? t : tf.broadcastTo(t, shape));
+    return klDiagSameShape({ mu: full(q.mu), logvar: full(q.logvar) }, { mu: full(p.mu), logvar: full(p.logvar) });
+  });
+}
+
+function fusedSample(mu: tf.Tensor, logvar: tf.Tensor, rng: Generator): SampleWithKl {
+  const m = read(mu);
+  const l = read(logvar);
+  const n = m.length;
+  const z = new Float32Array(n);
+  const kl = new Float32Array(n);
+  const eps = new Float32Array(n);
+  sampleWithKl(m, l, { z, kl, eps, rng });
+  // One fused forward pass; each output carries its own gradient.
+  const zTensor = withGradient([mu, logvar], z, mu.shape, (gradZ) => [
+    gradZ.slice(),
+    reparameterizeBackward(l, eps, gradZ, new Float32Array(n)),
+  ]);
+  const klTensor = withGradient([mu, logvar], kl, mu.shape, (gradKl) => {
+    const gradMu = new Float32Array(n);
+    const gradLogvar = new Float32Array(n);
+    klStandardNormalGrad(m, l, { gradKl, gradMu, gradLogvar });
+    return [gradMu, gradLogvar];
+  });
+  return { z: zTensor, kl: klTensor };
 }
