@@ -5,11 +5,11 @@ import { binary, real, unitInterval } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives } from './params.js';
 import { logSigmoid, safeLog, untracked, xlogx } from './stable-ops.js';
 
 export type BernoulliOptions = DistributionOptions &
-  ({ readonly logits: ParamInput; readonly probs?: undefined } | { readonly probs: ParamInput; readonly logits?: undefined });
+  Alternatives<'logits', 'probs'>;
 
 /**
  * Bernoulli over {0, 1}, from `logits` (log-odds, stable for any finite value) or

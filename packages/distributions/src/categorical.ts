@@ -4,12 +4,12 @@ import { integerInterval, nonNegativeWeights, real } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives } from './params.js';
 import { sizeOf } from './shapes.js';
 import { safeLog, untracked } from './stable-ops.js';
 
 export type CategoricalOptions = DistributionOptions &
-  ({ readonly logits: ParamInput; readonly probs?: undefined } | { readonly probs: ParamInput; readonly logits?: undefined });
+  Alternatives<'logits', 'probs'>;
 
 /**
  * Categorical over {0, ..., K-1}, from unnormalised `logits` or non-negative `probs`

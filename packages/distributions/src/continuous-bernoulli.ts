@@ -6,10 +6,10 @@ import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { untracked } from './stable-ops.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives } from './params.js';
 
 export type ContinuousBernoulliOptions = DistributionOptions &
-  ({ readonly logits: ParamInput; readonly probs?: undefined } | { readonly probs: ParamInput; readonly logits?: undefined });
+  Alternatives<'logits', 'probs'>;
 
 // Below these |logits| the closed forms divide ~0 by ~0 and Taylor series take over.
 const LOG_NORM_TAYLOR = 1e-2;

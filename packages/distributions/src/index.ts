@@ -1,6 +1,6 @@
 export { Distribution } from './distribution.js';
 export type { DistributionClass, DistributionOptions, SampleOptions } from './distribution.js';
-export type { ParamInput } from './params.js';
+export type { Alternatives, ParamInput } from './params.js';
 export { RsampleNotAvailableError, KlNotRegisteredError, NotDefinedError } from './errors.js';
 export type { Constraint, Violation } from './constraints.js';
 

@@ -57,6 +57,25 @@ describe('kl', () => {
     q.dispose();
   });
 
+  it('pairs Independent(Normal, 1) with MultivariateNormalDiag both ways, and names what it cannot pair', () => {
+    const c = cases['MultivariateNormalDiag-MultivariateNormalDiag']!;
+    const asIndependent = (o: Record<string, Nested>) => new Independent(new Normal({ loc: o['loc']!, scale: o['scaleDiag']! } as never), 1);
+    const asDiag = (o: Record<string, Nested>) => new MultivariateNormalDiag(o as never);
+    for (const [p, q] of [
+      [asIndependent(c.p), asDiag(c.q)],
+      [asDiag(c.p), asIndependent(c.q)],
+    ] as const) {
+      expectClose(`${p.name} || ${q.name}`, kl(p, q), c.kl, 1e-5, [2]);
+      p.dispose();
+      q.dispose();
+    }
+    const bernoullis = new Independent(new Bernoulli({ logits: [0, 1] }), 1);
+    const diag = new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 1] });
+    expect(() => kl(bernoullis, diag)).toThrow(KlNotRegisteredError);
+    bernoullis.dispose();
+    diag.dispose();
+  });
+
   it('differentiates the analytic pairs in every parameter like finite differences', () => {
     const a = tf.tensor([0.5, -1, 2]);
     const s = tf.tensor([1, 0.7, 2]);

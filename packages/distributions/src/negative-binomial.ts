@@ -6,7 +6,7 @@ import type { DistributionOptions } from './distribution.js';
 import { DrawStream } from './draw-stream.js';
 import { sampleLogStandardGamma } from './gamma-sampler.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives, ParamInput } from './params.js';
 import { samplePoisson } from './poisson-sampler.js';
 import { broadcastShapes, sizeOf } from './shapes.js';
 import { lgamma, logFactorial } from './special.js';
@@ -14,10 +14,7 @@ import { logSigmoid, untracked } from './stable-ops.js';
 
 const probsBelowOne = elementwiseConstraint('in [0, 1)', (v) => v >= 0 && v < 1);
 
-export type NegativeBinomialOptions = DistributionOptions & { readonly totalCount: ParamInput } & (
-    | { readonly logits: ParamInput; readonly probs?: undefined }
-    | { readonly probs: ParamInput; readonly logits?: undefined }
-  );
+export type NegativeBinomialOptions = DistributionOptions & { readonly totalCount: ParamInput } & Alternatives<'logits', 'probs'>;
 
 /**
  * Number of successes before `totalCount` failures, each trial a success with

@@ -6,6 +6,11 @@ import type { Constraint } from './constraints.js';
 /** What a distribution parameter may be given as. Tensors are used as-is (no copy). */
 export type ParamInput = number | number[] | number[][] | number[][][] | Float32Array | Float64Array | tf.Tensor;
 
+/** Options holding exactly one of two alternative parameters, e.g. `{ logits }` or `{ probs }`. */
+export type Alternatives<A extends string, B extends string> =
+  | ({ readonly [K in A]: ParamInput } & { readonly [K in B]?: undefined })
+  | ({ readonly [K in B]: ParamInput } & { readonly [K in A]?: undefined });
+
 /**
  * Converts one parameter to a float32 tensor. Returns the tensor and whether it was
  * created here (and so belongs to the distribution) rather than passed in.

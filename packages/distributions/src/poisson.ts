@@ -5,14 +5,14 @@ import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { DrawStream } from './draw-stream.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives } from './params.js';
 import { samplePoisson } from './poisson-sampler.js';
 import { sizeOf } from './shapes.js';
 import { logFactorial } from './special.js';
 import { safeLog, xlogy } from './stable-ops.js';
 
 export type PoissonOptions = DistributionOptions &
-  ({ readonly rate: ParamInput; readonly logRate?: undefined } | { readonly logRate: ParamInput; readonly rate?: undefined });
+  Alternatives<'rate', 'logRate'>;
 
 /**
  * Poisson counts, from `rate` >= 0 or `logRate` (any finite value; what a network

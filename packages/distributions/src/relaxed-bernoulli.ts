@@ -5,13 +5,10 @@ import { openUnitInterval, positive } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives, ParamInput } from './params.js';
 import { broadcastShapes } from './shapes.js';
 
-export type RelaxedBernoulliOptions = DistributionOptions & { readonly temperature: ParamInput } & (
-    | { readonly logits: ParamInput; readonly probs?: undefined }
-    | { readonly probs: ParamInput; readonly logits?: undefined }
-  );
+export type RelaxedBernoulliOptions = DistributionOptions & { readonly temperature: ParamInput } & Alternatives<'logits', 'probs'>;
 
 /**
  * The binary Concrete / Gumbel-softmax relaxation of a Bernoulli (Maddison et al.

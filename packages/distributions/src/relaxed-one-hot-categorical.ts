@@ -5,14 +5,11 @@ import { nonNegativeWeights, positive, real, simplex } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
-import type { ParamInput } from './params.js';
+import type { Alternatives, ParamInput } from './params.js';
 import { broadcastShapes } from './shapes.js';
 import { lgamma } from './special.js';
 
-export type RelaxedOneHotCategoricalOptions = DistributionOptions & { readonly temperature: ParamInput } & (
-    | { readonly logits: ParamInput; readonly probs?: undefined }
-    | { readonly probs: ParamInput; readonly logits?: undefined }
-  );
+export type RelaxedOneHotCategoricalOptions = DistributionOptions & { readonly temperature: ParamInput } & Alternatives<'logits', 'probs'>;
 
 /**
  * The Concrete / Gumbel-softmax distribution on the simplex (Maddison et al. 2017;
