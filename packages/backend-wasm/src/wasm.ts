@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '@elbo/runtime';
 import type { BackendCapabilities, BackendPlugin } from '@elbo/runtime';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SIMD_UNARY_KERNELS, registerSimdUnaryKernels } from './kernels/elementwise.js';
 import { FAST_KERNELS, registerFastKernels } from './kernels/register.js';
 import { checkWasmPaths, findWasmFolderInNode } from './wasm-files.js';
 import type { WasmPaths } from './wasm-files.js';
@@ -75,6 +77,9 @@ async function setupWasm(options: WasmOptions): Promise<Partial<BackendCapabilit
     notes.push('threads off: they need a cross-origin-isolated page (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)');
   }
   notes.push(`elbo fast paths for the wasm kernels ${FAST_KERNELS.join(', ')}`);
+  const simdUnavailable = await registerSimdUnaryKernels(tf.engine().registry['wasm'] as BackendWasm);
+  const simdKernels = Object.keys(SIMD_UNARY_KERNELS).join(', ');
+  notes.push(simdUnavailable === undefined ? `elbo SIMD kernels for ${simdKernels}` : `elbo SIMD kernels for ${simdKernels} off: ${simdUnavailable}`);
   return { simd: Boolean(simd), threads: threadCount > 1, threadCount, notes };
 }
 
