@@ -1,6 +1,7 @@
 import { Generator, getGenerator, invalidArgument } from '@elbo/runtime';
 import { KernelArray } from './kernel-array.js';
 import { checkArray, withArrays } from './marshal.js';
+import type { KernelExports } from './module.js';
 import type { FloatArray } from './marshal.js';
 
 const TWO_32 = 0x100000000;
@@ -57,29 +58,46 @@ function parameterArray(where: string, name: string, value: number | FloatArray,
   return value;
 }
 
+type ParameterKernel = (
+  out: number, n: number, params: number, paramsLength: number, k0: number, k1: number, lo: number, hi: number,
+) => number;
+
+/** Shared body of the per-draw-parameter samplers: checks, runs the kernel, advances rng. */
+function sampleWithParameter<T extends FloatArray>(
+  where: string,
+  out: T,
+  name: string,
+  value: number | FloatArray,
+  expected: string,
+  rng: Generator | undefined,
+  kernel: (exports: KernelExports) => ParameterKernel,
+  blocks: number,
+): T {
+  checkArray(where, { name: 'out', array: out });
+  const s = streamOf(where, rng);
+  const params = parameterArray(where, name, value, out.length);
+  const bad = withArrays(
+    where,
+    [
+      { name: 'out', array: out, input: false, output: true },
+      { name, array: params },
+    ],
+    ([o, p], m) => kernel(m.exports).call(m.exports, o!, out.length, p!, params.length, s.k0, s.k1, s.lo, s.hi),
+  );
+  if (bad >= 0) {
+    const found = params instanceof Float32Array ? params[bad] : params.array[bad];
+    throw invalidArgument(where, typeof value === 'number' ? name : `${name}[${bad}]`, expected, found);
+  }
+  advance(s.rng, blocks);
+  return out;
+}
+
 /**
  * Fills `out` with Bernoulli draws (1 with probability p, else 0): draw i is
  * `u_i < p_i` for the i-th uniform of the stream. `probs` is one number or one per draw.
  */
 export function sampleBernoulli<T extends FloatArray>(out: T, probs: number | FloatArray, rng?: Generator): T {
-  const where = 'sampleBernoulli';
-  checkArray(where, { name: 'out', array: out });
-  const s = streamOf(where, rng);
-  const p = parameterArray(where, 'probs', probs, out.length);
-  const bad = withArrays(
-    where,
-    [
-      { name: 'out', array: out, input: false, output: true },
-      { name: 'probs', array: p },
-    ],
-    ([o, q], m) => m.exports.fillBernoulli(o!, out.length, q!, p.length, s.k0, s.k1, s.lo, s.hi),
-  );
-  if (bad >= 0) {
-    const value = p instanceof Float32Array ? p[bad] : p.array[bad];
-    throw invalidArgument(where, typeof probs === 'number' ? 'probs' : `probs[${bad}]`, 'in [0, 1]', value);
-  }
-  advance(s.rng, Math.ceil(out.length / 4));
-  return out;
+  return sampleWithParameter('sampleBernoulli', out, 'probs', probs, 'in [0, 1]', rng, (e) => e.fillBernoulli, Math.ceil((out?.length ?? 0) / 4));
 }
 
 /**
@@ -88,22 +106,5 @@ export function sampleBernoulli<T extends FloatArray>(out: T, probs: number | Fl
  * by out.length blocks. `rates` is one number or one per draw, each >= 0 and finite.
  */
 export function samplePoisson<T extends FloatArray>(out: T, rates: number | FloatArray, rng?: Generator): T {
-  const where = 'samplePoisson';
-  checkArray(where, { name: 'out', array: out });
-  const s = streamOf(where, rng);
-  const r = parameterArray(where, 'rates', rates, out.length);
-  const bad = withArrays(
-    where,
-    [
-      { name: 'out', array: out, input: false, output: true },
-      { name: 'rates', array: r },
-    ],
-    ([o, q], m) => m.exports.fillPoisson(o!, out.length, q!, r.length, s.k0, s.k1, s.lo, s.hi),
-  );
-  if (bad >= 0) {
-    const value = r instanceof Float32Array ? r[bad] : r.array[bad];
-    throw invalidArgument(where, typeof rates === 'number' ? 'rates' : `rates[${bad}]`, 'finite and >= 0', value);
-  }
-  advance(s.rng, out.length);
-  return out;
+  return sampleWithParameter('samplePoisson', out, 'rates', rates, 'finite and >= 0', rng, (e) => e.fillPoisson, out?.length ?? 0);
 }
