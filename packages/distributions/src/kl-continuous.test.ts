@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { testing } from '@elbo/runtime';
 import { beforeAll, describe, it } from 'vitest';
 import { Beta } from './beta.js';
+import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { Dirichlet } from './dirichlet.js';
 import type { Distribution } from './distribution.js';
 import { expectClose, expectGradientsMatch, loadFixture } from './fixture.test-helper.js';
@@ -21,6 +22,7 @@ const pairs: Record<string, Ctor> = {
   'Gamma-Gamma': Gamma,
   'Beta-Beta': Beta,
   'Dirichlet-Dirichlet': Dirichlet,
+  'ContinuousBernoulli-ContinuousBernoulli': ContinuousBernoulli,
   'Laplace-Laplace': Laplace,
   'LogNormal-LogNormal': LogNormal,
   'Uniform-Uniform': Uniform,
@@ -49,6 +51,7 @@ describe('kl: continuous families', () => {
     expectGradientsMatch('Beta', (w, x, y, z) => kl(new Beta({ concentration1: w!, concentration0: x!, ...v }), new Beta({ concentration1: y!, concentration0: z!, ...v })).sum(), [a, b, c, d]);
     expectGradientsMatch('Dirichlet', (w, x) => kl(new Dirichlet({ concentration: w!, ...v }), new Dirichlet({ concentration: x!, ...v })).sum(), [a, c]);
     const loc = tf.tensor([0.5, -1, 2]);
+    expectGradientsMatch('ContinuousBernoulli', (x, y) => kl(new ContinuousBernoulli({ logits: x!, ...v }), new ContinuousBernoulli({ logits: y!, ...v })).sum(), [loc, b]);
     expectGradientsMatch('Laplace', (w, x, y, z) => kl(new Laplace({ loc: w!, scale: x!, ...v }), new Laplace({ loc: y!, scale: z!, ...v })).sum(), [loc, b, c, d]);
     const [low, high] = [tf.tensor([0, -1, 0]), tf.tensor([1, 1, 2])];
     const [qLow, qHigh] = [tf.tensor([-1, -2, -0.5]), tf.tensor([2, 1.5, 3])];

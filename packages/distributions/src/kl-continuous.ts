@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { klDiagNormal } from '@elbo/runtime';
 import { Beta } from './beta.js';
+import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { Dirichlet } from './dirichlet.js';
 import { Gamma } from './gamma.js';
 import { klPair } from './kl-pair.js';
@@ -45,6 +46,15 @@ export function continuousKlPairs(): KlPair[] {
         const t3 = tf.sub(p.concentration, q.concentration);
         const t4 = tf.sub(digamma(p.concentration), tf.expandDims(digamma(sumP), -1));
         return tf.add(tf.sub(t1, t2), tf.sum(tf.mul(t3, t4), -1));
+      }),
+    ),
+    // log p(x) = x eta - softplus(eta) + log C(eta), so KL = E_p[x] (eta_p - eta_q) - softplus(eta_p)
+    // + softplus(eta_q) + log C(eta_p) - log C(eta_q).
+    klPair(ContinuousBernoulli, ContinuousBernoulli, (p, q) =>
+      tf.tidy(() => {
+        const [etaP, etaQ] = [p.logits(), q.logits()];
+        const linear = tf.sub(tf.mul(p.mean(), tf.sub(etaP, etaQ)), tf.sub(tf.softplus(etaP), tf.softplus(etaQ)));
+        return tf.add(linear, tf.sub(p.logNormalizer(), q.logNormalizer()));
       }),
     ),
     klPair(Laplace, Laplace, (p, q) =>

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 describe('Poisson', () => {
-  it('matches SciPy (rate 0 and count 0 included; rate and logRate)', () => {
+  it('matches SciPy (rate 0 and count 0 included; rate and logRate; entropy on both sides of the series switch at 20)', () => {
     for (const c of cases) {
       const d = new Poisson(c.params as unknown as PoissonOptions);
       checkCase(d, c);
@@ -38,6 +38,9 @@ describe('Poisson', () => {
     const logRate = tf.tensor([-3, 0, 1.5, 3]);
     expectGradientsMatch('rate', (r) => new Poisson({ rate: r!, validate: false }).logProb(k).sum(), [rate]);
     expectGradientsMatch('logRate', (l) => new Poisson({ logRate: l!, validate: false }).logProb(k).sum(), [logRate], { step: 1e-3 });
+    const rates = tf.tensor([0.5, 4, 19, 22, 80]);
+    expectGradientsMatch('entropy', (r) => new Poisson({ rate: r!, validate: false }).entropy().sum(), [rates]);
+    rates.dispose();
     tf.dispose([k, rate, logRate]);
   });
 
@@ -60,7 +63,7 @@ describe('Poisson', () => {
     expectNoLeaks({
       logProb: () => d.logProb(k),
       sample: () => d.sample([3]),
-      stats: () => [d.mean(), d.variance(), d.mode(), d.rate(), d.logRate()],
+      stats: () => [d.entropy(), d.mean(), d.variance(), d.mode(), d.rate(), d.logRate()],
     });
     tf.dispose([bad, k]);
     d.dispose();

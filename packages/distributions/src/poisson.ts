@@ -9,7 +9,10 @@ import type { Alternatives } from './params.js';
 import { samplePoisson } from './poisson-sampler.js';
 import { sizeOf } from './shapes.js';
 import { logFactorial } from './special.js';
-import { safeLog, xlogy } from './stable-ops.js';
+import { safeLog, untracked, xlogy } from './stable-ops.js';
+
+const ENTROPY_SERIES_LIMIT = 20;
+const ENTROPY_TERMS = 110;
 
 export type PoissonOptions = DistributionOptions &
   Alternatives<'rate', 'logRate'>;
@@ -58,6 +61,26 @@ export class Poisson extends Distribution {
     return tf.tensor(out, shape, 'float32');
   }
 
+  /**
+   * -sum_k p_k log p_k over k < 110 for rates up to 20 (the omitted tail is below
+   * float32 resolution), the asymptotic series 0.5 log(2 pi e rate) - 1/(12 rate)
+   * - 1/(24 rate^2) - 19/(360 rate^3) above (its error at 20 is below 1e-6).
+   */
+  protected override computeEntropy(): tf.Tensor {
+    const rate = this.rate();
+    const large = untracked(() => tf.greater(rate, ENTROPY_SERIES_LIMIT));
+    const small = tf.where(large, tf.scalar(1), rate);
+    const k = tf.range(0, ENTROPY_TERMS);
+    const logP = tf.sub(tf.sub(tf.mul(k, tf.expandDims(tf.log(small), -1)), tf.expandDims(small, -1)), logFactorial(k));
+    const exact = tf.neg(tf.sum(tf.mul(tf.exp(logP), logP), -1));
+    const big = tf.where(large, rate, tf.scalar(ENTROPY_SERIES_LIMIT));
+    const r = tf.reciprocal(big);
+    const correction = tf.mul(r, tf.add(1 / 12, tf.mul(r, tf.add(1 / 24, tf.mul(r, 19 / 360)))));
+    const asymptotic = tf.sub(tf.mul(tf.log(tf.mul(big, 2 * Math.PI * Math.E)), 0.5), correction);
+    // A zero rate is a point mass: entropy 0 (0 log 0 = 0 in the sum).
+    const zero = untracked(() => tf.equal(rate, 0));
+    return tf.where(zero, tf.scalar(0), tf.where(large, asymptotic, exact));
+  }
   protected override computeMean(): tf.Tensor {
     return this.rate();
   }
