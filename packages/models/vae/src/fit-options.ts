@@ -107,7 +107,10 @@ export function fitOptions(options: FitOptions, where: string, allowed: readonly
     }
   }
   if (options.seed !== undefined && options.rng !== undefined) throw invalidArgument(where, 'seed and rng', 'not both given', { raw: 'both' });
-  if (options.rng !== undefined && !(options.rng instanceof Generator)) throw invalidArgument(where, 'rng', 'a Generator from @elbo/runtime', options.rng);
+  // Checked by shape, not instanceof: a bundle may hold two copies of @elbo/runtime.
+  if (options.rng !== undefined && typeof (options.rng as Partial<Generator>)?.fork !== 'function') {
+    throw invalidArgument(where, 'rng', 'a Generator from @elbo/runtime', options.rng);
+  }
   const rng = options.rng ?? (options.seed !== undefined ? Generator.fromSeed(options.seed) : getGenerator());
 
   const optimizer = options.optimizer ?? 'adam';

@@ -336,6 +336,9 @@ describe('VAE', () => {
     await expect(vae.fit(tf.zeros([4, 5]))).rejects.toThrow(/VAE.fit: data must be a tensor of shape \[N, 6\]/);
     await expect(vae.fit(new Float32Array(13))).rejects.toThrow(/length is a positive multiple of inputDim \(6\), found length 13/);
     await expect(vae.fit(tf.fill([3, INPUT], 2))).rejects.toThrow(/VAE.fit: data\[0\]\[0\] must be in \[0, 1\], found 2/);
+    const tensorsBefore = tf.memory().numTensors;
+    await expect(vae.fit(train.arraySync(), { validation: new Float32Array(5) })).rejects.toThrow(/VAE.fit validation: data must be a flat array/);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     await expect(vae.evaluate(test, { samples: -1 })).rejects.toThrow(/VAE.evaluate: samples must be a non-negative integer/);
     expect(() => vae.decode(tf.zeros([2, 3]))).toThrow(/VAE.decode: z must be a live tensor of shape \[..., 2\]/);
     await expect(vae.save('ftp://example.com/model')).rejects.toThrow(/VAE.save: location must be a directory path or a URL tfjs can save/);

@@ -211,9 +211,12 @@ export class VAE {
     const resolved = fitOptions(options, where);
     const objective = trainingObjective(options.objective, where);
     const train = toExamples(data, this.config.inputDim, where);
-    const validation = options.validation === undefined ? undefined : toExamples(options.validation, this.config.inputDim, `${where} validation`);
-    const { optimizer, ownsOptimizer } = resolved.makeOptimizer();
+    let validation: { x: tf.Tensor2D; owned: boolean } | undefined;
+    let made: { optimizer: tf.Optimizer; ownsOptimizer: boolean } | undefined;
     try {
+      validation = options.validation === undefined ? undefined : toExamples(options.validation, this.config.inputDim, `${where} validation`);
+      made = resolved.makeOptimizer();
+      const optimizer = made.optimizer;
       checkSupport(train.x, where, this.likelihood.support);
       if (validation) checkSupport(validation.x, `${where} validation`, this.likelihood.support);
       // Noise first, so a Trainer with the same seed draws the same noise as fit.
@@ -229,7 +232,7 @@ export class VAE {
           ? {
               // The same draws every epoch, so epochs compare on equal terms.
               validate: async () => {
-                const result = await evaluateModel(this, validation.x, { samples: 0, rng: validationRng.clone(), batchSize: resolved.batchSize, diagnostics: false });
+                const result = await evaluateModel(this, validation!.x, { samples: 0, rng: validationRng.clone(), batchSize: resolved.batchSize, diagnostics: false });
                 return -result.elbo;
               },
             }
@@ -240,7 +243,7 @@ export class VAE {
         ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
       });
     } finally {
-      if (ownsOptimizer) optimizer.dispose();
+      if (made?.ownsOptimizer) made.optimizer.dispose();
       if (train.owned) train.x.dispose();
       if (validation?.owned) validation.x.dispose();
     }
