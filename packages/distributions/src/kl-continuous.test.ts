@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { testing } from '@elbo/runtime';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Beta } from './beta.js';
 import { ContinuousBernoulli } from './continuous-bernoulli.js';
 import { Dirichlet } from './dirichlet.js';
@@ -39,6 +39,7 @@ describe('kl: continuous families', () => {
       const c = cases[name]!;
       const [p, q] = [new D(c.p), new D(c.q)];
       expectClose(name, kl(p, q), c.kl);
+      expect(testing.tensorsLeftBehind(() => kl(p, q))).toBe(0);
       p.dispose();
       q.dispose();
     });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { testing } from '@elbo/runtime';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, expectGradientsMatch, loadFixture } from './fixture.test-helper.js';
 import type { Nested } from './fixture.test-helper.js';
 import { kl } from './kl.js';
@@ -31,6 +31,7 @@ describe('kl: multivariate normals', () => {
       const c = cases[name]!;
       const [p, q] = [P(c.p), Q(c.q)];
       expectClose(name, kl(p, q), c.kl, 1e-5, [2]);
+      expect(testing.tensorsLeftBehind(() => kl(p, q))).toBe(0);
       p.dispose();
       q.dispose();
     });

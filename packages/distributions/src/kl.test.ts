@@ -43,6 +43,7 @@ describe('kl', () => {
       const p = new P(c.p);
       const q = new Q(c.q);
       expectClose(name, kl(p, q), c.kl);
+      expect(testing.tensorsLeftBehind(() => kl(p, q))).toBe(0);
       p.dispose();
       q.dispose();
     });
