@@ -42,7 +42,7 @@ export interface LorenzBenchmarkResult {
   readonly benchmark: 'seq-vae-lorenz';
   readonly runtime: { backend: string; kernels: string };
   readonly data: { trainTrials: number; testTrials: number; bins: number; neurons: number; binSize: number; seed: number };
-  readonly model: { latentDim: number; hidden: number; epochs: number; batchSize: number; learningRate: number };
+  readonly model: { latentDim: number; hidden: number; epochs: number; batchSize: number; learningRate: number; finalLearningRate: number };
   readonly seqVae: {
     latentR2: number;
     rateR2: number;
@@ -121,6 +121,7 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
       epochs,
       batchSize,
       learningRate,
+      finalLearningRate: learningRate / 10,
       klWarmupEpochs: Math.max(1, Math.round(epochs / 5)),
       rng: Generator.fromSeed(seed + 1),
       onEpochEnd: (p) => log(`epoch ${p.epoch}/${p.epochs}: elbo/trial ${p.elbo.toFixed(1)}, kl ${p.kl.toFixed(1)}, ${p.elapsedSeconds.toFixed(1)} s`),
@@ -146,7 +147,7 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
     benchmark: 'seq-vae-lorenz',
     runtime: { backend: summary.backend, kernels: summary.kernels },
     data: { trainTrials: TRAIN, testTrials: TEST, bins: BINS, neurons: NEURONS, binSize: BIN_SIZE, seed },
-    model: { latentDim, hidden, epochs, batchSize, learningRate },
+    model: { latentDim, hidden, epochs, batchSize, learningRate, finalLearningRate: learningRate / 10 },
     seqVae,
     baseline,
     targets: { latentR2: 0.95, rateR2: 0.85, trainSeconds: 180 },

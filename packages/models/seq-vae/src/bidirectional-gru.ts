@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParameterSet } from './parameters.js';
+import { splitSteps } from './time-steps.js';
 
 export class BidirectionalGru {
   readonly #wx: tf.Variable; // [2, inputDim, 3H]: input to (reset, update, candidate)
@@ -25,40 +26,38 @@ export class BidirectionalGru {
   }
 
   /**
-   * x: [B, T, inputDim]; mask: [B, T] of 1 (observed) then 0 (padding), or null.
-   * Returns [B, T, 2H]: the forward state at n (seen x_1..x_n) and the backward state at
-   * n (seen x_n..x_T). Padding never reaches the backward state: it holds its zero
-   * initial value until the sequence's last observed step.
+   * x: [T, B, inputDim], time-major so that per-step slices are contiguous; mask: [T, B]
+   * of 1 (observed) then 0 (padding) along time, or null. Returns [T, B, 2H]: the forward
+   * state at n (seen x_1..x_n) and the backward state at n (seen x_n..x_T). Padding never
+   * reaches the backward state: it holds its zero initial value until the sequence's
+   * last observed step.
    */
   apply(x: tf.Tensor3D, mask: tf.Tensor2D | null): tf.Tensor3D {
     return tf.tidy(() => {
-      const [B, T, D] = x.shape;
+      const [T, B, D] = x.shape;
       const H = this.hidden;
-      const both = tf.stack([x, tf.reverse(x, 1)]).reshape([2, B * T, D]);
-      const projected = tf.add(tf.matMul(both, this.#wx), this.#bx).reshape([2, B, T, 3 * H]);
-      const [xGates, xCandidate] = tf.split(projected, [2 * H, H], 3) as [tf.Tensor4D, tf.Tensor4D];
-      const gateInputs = tf.unstack(xGates, 2);
-      const candidateInputs = tf.unstack(xCandidate, 2);
-      const masks =
-        mask === null ? null : tf.unstack(tf.stack([mask, tf.reverse(mask, 1)]).expandDims(3) as tf.Tensor4D, 2);
+      const both = tf.stack([x, tf.reverse(x, 0)]).reshape([2, T * B, D]);
+      const projected = tf.add(tf.matMul(both, this.#wx), this.#bx).reshape([2, T, B, 3 * H]);
+      const perStep = splitSteps(projected.transpose([1, 0, 2, 3])); // T x [2, B, 3H]
+      const masks = mask === null ? null : splitSteps(tf.stack([mask, tf.reverse(mask, 0)], 1).expandDims(3)); // T x [2, B, 1]
       let h: tf.Tensor = tf.zeros([2, B, H]);
       const outputs: tf.Tensor[] = [];
       for (let t = 0; t < T; t++) {
         // Plain matMul + add: the wasm backend's fused matMul takes only rank-1 biases.
         const hp = tf.add(tf.matMul(h, this.#wh), this.#bh);
+        const [xGates, xCandidate] = tf.split(perStep[t]!, [2 * H, H], 2);
         const [hGates, hCandidate] = tf.split(hp, [2 * H, H], 2);
-        const gates = tf.sigmoid(tf.add(gateInputs[t]!, hGates!));
-        const [reset, update] = tf.split(gates, 2, 2);
-        const candidate = tf.tanh(tf.add(candidateInputs[t]!, tf.mul(reset!, hCandidate!)));
+        const [reset, update] = tf.split(tf.sigmoid(tf.add(xGates!, hGates!)), 2, 2);
+        const candidate = tf.tanh(tf.add(xCandidate!, tf.mul(reset!, hCandidate!)));
         // h' = (1 - u) * candidate + u * h
         let next = tf.add(candidate, tf.mul(update!, tf.sub(h, candidate)));
         if (masks !== null) next = tf.add(h, tf.mul(masks[t]!, tf.sub(next, h)));
         h = next;
         outputs.push(h);
       }
-      const states = tf.stack(outputs, 2) as tf.Tensor4D; // [2, B, T, H]
-      const [forward, backward] = tf.unstack(states, 0) as [tf.Tensor3D, tf.Tensor3D];
-      return tf.concat([forward, tf.reverse(backward, 1)], 2);
+      // [T, 2, B, H] to [2, T, B, H]: the two directions as contiguous blocks.
+      const [forward, backward] = tf.unstack(tf.stack(outputs, 0).transpose([1, 0, 2, 3]), 0) as [tf.Tensor3D, tf.Tensor3D];
+      return tf.concat([forward, tf.reverse(backward, 0)], 2);
     });
   }
 }

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { invalidArgument, reparameterize } from '@elbo/runtime';
 import { BidirectionalGru } from './bidirectional-gru.js';
 import type { ParameterSet } from './parameters.js';
+import { splitSteps } from './time-steps.js';
 
 export interface EncoderOptions {
   /** GRU units per direction (default 64). */
@@ -83,62 +84,76 @@ export class Encoder {
     params.add('encoder.combiner.wh', [2 * config.hidden, C], { kind: 'glorot' });
     params.add('encoder.combiner.wz', [L, C], { kind: 'glorot' });
     params.add('encoder.combiner.b', [C], { kind: 'constant', value: 0 });
-    // Output layer reads [tanh hidden, z_{n-1}]: the z part is the linear path.
-    params.add('encoder.out.w', [C + L, 2 * L], { kind: 'glorot' });
-    params.add('encoder.out.b', [2 * L], { kind: 'constant', value: 0 });
+    // Output layer reads [tanh hidden, z_{n-1}]: the z part is the linear path. It starts
+    // at zero: random weights there make z_n = W z_{n-1} + ... a random linear recursion
+    // that can blow up over a hundred steps before training begins.
+    // Separate mean and log-variance layers: no per-step slicing along the feature axis.
+    for (const part of ['loc', 'logvar']) {
+      params.add(`encoder.${part}.wh`, [C, L], { kind: 'glorot' });
+      params.add(`encoder.${part}.wz`, [L, L], { kind: 'constant', value: 0 });
+    }
+    params.add('encoder.loc.b', [L], { kind: 'constant', value: 0 });
+    // Posterior log-variances start at -4 (sd 0.14): narrow, so the first samples stay near the means.
+    params.add('encoder.logvar.b', [L], { kind: 'constant', value: -4 });
     this.#inputIndices = config.inputs === null ? null : tf.keep(tf.tensor1d(config.inputs as number[], 'int32'));
   }
 
   /**
    * The deterministic part of q: the bidirectional GRU over x [B, T, obsDim] (mask
-   * [B, T] or null), projected into the combiner, [B, T, combinerHidden]. Computed once
-   * and tiled when several trajectories are drawn per trial.
+   * [B, T] or null), projected into the combiner, time-major [T, B, combinerHidden].
+   * Computed once and tiled along B when several trajectories are drawn per trial.
    */
   summarize(x: tf.Tensor3D, mask: tf.Tensor2D | null): tf.Tensor3D {
     return tf.tidy(() => {
       const [B, T] = x.shape;
       const p = this.#params;
       const input = this.#inputIndices === null ? x : (tf.gather(x, this.#inputIndices, 2) as tf.Tensor3D);
-      const states = this.#gru.apply(input, mask); // [B, T, 2H]
+      const timeMajor = tf.transpose(input, [1, 0, 2]);
+      const states = this.#gru.apply(timeMajor, mask === null ? null : tf.transpose(mask)); // [T, B, 2H]
       return tf
-        .add(tf.matMul(states.reshape([B * T, 2 * this.config.hidden]), p.get('encoder.combiner.wh')), p.get('encoder.combiner.b'))
-        .reshape([B, T, this.config.combinerHidden]);
+        .add(tf.matMul(states.reshape([T * B, 2 * this.config.hidden]), p.get('encoder.combiner.wh')), p.get('encoder.combiner.b'))
+        .reshape([T, B, this.config.combinerHidden]);
     });
   }
 
   /**
    * Draws z_1..z_T one step at a time, each from q(z_n | z_{n-1}, x) with
-   * z = loc + scale * eps (reparameterised, so differentiable in every parameter).
-   * summary: [B, T, C] from {@link summarize}; eps: [T, B, L] standard normal draws.
+   * z = loc + exp(logvar / 2) * eps (reparameterised, so differentiable in every
+   * parameter). summary: [T, B, C] from {@link summarize}; eps: [T, B, L] standard
+   * normal draws. Returns batch-major [B, T, L] tensors.
    */
   sample(summary: tf.Tensor3D, eps: tf.Tensor3D): PosteriorPass {
     return tf.tidy(() => {
-      const [B, T] = summary.shape;
+      const [T, B] = summary.shape;
       const L = this.latentDim;
       const p = this.#params;
-      const perStep = tf.unstack(summary, 1);
-      const noise = tf.unstack(eps, 0);
+      const perStep = splitSteps(summary);
+      const noise = splitSteps(eps);
       const wz = p.get('encoder.combiner.wz');
-      const wOut = p.get('encoder.out.w');
-      const bOut = p.get('encoder.out.b');
+      const wLoc = tf.concat([p.get('encoder.loc.wh'), p.get('encoder.loc.wz')], 0);
+      const wLogvar = tf.concat([p.get('encoder.logvar.wh'), p.get('encoder.logvar.wz')], 0);
+      const bLoc = p.get('encoder.loc.b');
+      const bLogvar = p.get('encoder.logvar.b');
       let zPrev: tf.Tensor = tf.zeros([B, L]);
       const zs: tf.Tensor[] = [];
       const locs: tf.Tensor[] = [];
       const logvars: tf.Tensor[] = [];
       for (let n = 0; n < T; n++) {
         const hidden = tf.tanh(n === 0 ? perStep[0]! : tf.add(perStep[n]!, tf.matMul(zPrev, wz)));
-        const out = tf.fused.matMul({ a: tf.concat([hidden, zPrev], 1), b: wOut, bias: bOut });
-        const [loc, logvar] = tf.split(out, 2, 1) as [tf.Tensor, tf.Tensor];
+        const input = tf.concat([hidden, zPrev], 1);
+        const loc = tf.fused.matMul({ a: input, b: wLoc, bias: bLoc });
+        const logvar = tf.fused.matMul({ a: input, b: wLogvar, bias: bLogvar });
         const z = reparameterize(loc, logvar, noise[n]!);
         zs.push(z);
         locs.push(loc);
         logvars.push(logvar);
         zPrev = z;
       }
+      const batchMajor = (steps: tf.Tensor[]) => tf.transpose(tf.stack(steps, 0), [1, 0, 2]) as tf.Tensor3D;
       return {
-        z: tf.stack(zs, 1) as tf.Tensor3D,
-        loc: tf.stack(locs, 1) as tf.Tensor3D,
-        scale: tf.exp(tf.mul(0.5, tf.stack(logvars, 1))) as tf.Tensor3D,
+        z: batchMajor(zs),
+        loc: batchMajor(locs),
+        scale: tf.exp(tf.mul(0.5, batchMajor(logvars))) as tf.Tensor3D,
       };
     });
   }

@@ -10,7 +10,8 @@ import type { Generator } from '@elbo/runtime';
 export type Initializer =
   | { readonly kind: 'glorot' }
   | { readonly kind: 'constant'; readonly value: number }
-  | { readonly kind: 'identity'; readonly scale: number };
+  | { readonly kind: 'identity'; readonly scale: number }
+  | { readonly kind: 'values'; readonly values: readonly number[] };
 
 export class ParameterSet {
   readonly #variables = new Map<string, tf.Variable>();
@@ -33,6 +34,9 @@ export class ParameterSet {
       for (let i = 0; i < size; i++) values[i] = (2 * values[i]! - 1) * limit;
     } else if (init.kind === 'constant') {
       values.fill(init.value);
+    } else if (init.kind === 'values') {
+      if (init.values.length !== size) throw new Error(`ParameterSet: '${name}' needs ${size} initial values, got ${init.values.length}`);
+      values.set(init.values);
     } else {
       const n = shape[0]!;
       for (let i = 0; i < n; i++) values[i * n + i] = init.scale;

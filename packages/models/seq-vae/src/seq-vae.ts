@@ -89,6 +89,11 @@ export interface FitOptions {
   /** Adam learning rate (default 3e-3). */
   readonly learningRate?: number;
   /**
+   * Learning rate reached at the last step, decaying geometrically from `learningRate`
+   * (default: equal to it, no decay). Decay lets Monte Carlo gradient noise settle.
+   */
+  readonly finalLearningRate?: number;
+  /**
    * KL weight: a number, or a schedule of the optimizer step (e.g. `linearWarmup` from
    * @elbo/objectives). Default 1, or a linear warm-up when `klWarmupEpochs` is set.
    */
@@ -179,6 +184,7 @@ const FIT_KEYS = new Set([
   'epochs',
   'batchSize',
   'learningRate',
+  'finalLearningRate',
   'klWeight',
   'klWarmupEpochs',
   'freeBits',
@@ -241,6 +247,7 @@ export class SeqVAE {
     const epochs = positiveInteger(where, 'options.epochs', options.epochs ?? 50);
     const batchSize = positiveInteger(where, 'options.batchSize', options.batchSize ?? 32);
     const learningRate = positiveNumber(where, 'options.learningRate', options.learningRate ?? 3e-3);
+    const finalLearningRate = positiveNumber(where, 'options.finalLearningRate', options.finalLearningRate ?? learningRate);
     const clipNorm = positiveNumber(where, 'options.gradientClipNorm', options.gradientClipNorm ?? 10);
     const freeBits = options.freeBits ?? 0;
     if (!(freeBits >= 0) || !Number.isFinite(freeBits)) throw invalidArgument(where, 'options.freeBits', 'a finite number >= 0', freeBits);
@@ -270,6 +277,7 @@ export class SeqVAE {
           options.signal?.throwIfAborted();
           const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, sequences.trials));
           const beta = klWeight(this.#steps);
+          setLearningRate(optimizer, learningRate * (finalLearningRate / learningRate) ** (totalSteps > 1 ? step / (totalSteps - 1) : 0));
           const { loss, elbo, kl } = this.#trainStep(sequences, indices, { beta, freeBits, clipNorm, rng, optimizer, variables });
           if (!Number.isFinite(loss)) {
             throw new RangeError(
@@ -354,7 +362,7 @@ export class SeqVAE {
       const { x, mask } = batchTensors(sequences, indices);
       const out = tf.tidy(() => {
         const summary = this.#encoder.summarize(x, mask);
-        const terms = this.#terms(tile(x, samples), mask === null ? null : tile(mask, samples), tile(summary, samples), 1, 0, rng);
+        const terms = this.#terms(tile(x, samples), mask === null ? null : tile(mask, samples), tileBatch(summary, samples), 1, 0, rng);
         const result: Record<'elbo' | 'reconstruction' | 'kl', tf.Tensor> & { mean?: tf.Tensor } = {
           elbo: terms.elbo.reshape([samples, B]).sum(1),
           reconstruction: terms.reconstruction.sum(),
@@ -414,7 +422,7 @@ export class SeqVAE {
       const B = indices.length;
       const { x, mask } = batchTensors(sequences, indices);
       const out = tf.tidy(() => {
-        const summary = tile(this.#encoder.summarize(x, mask), samples);
+        const summary = tileBatch(this.#encoder.summarize(x, mask), samples);
         const eps = randomNormal([T, samples * B, L], { rng }) as tf.Tensor3D;
         const { z } = this.#encoder.sample(summary, eps);
         const zs = z.reshape([samples, B, T, L]);
@@ -624,6 +632,11 @@ function disposeAll(...tensors: (tf.Tensor | null | undefined)[]): void {
   for (const t of tensors) t?.dispose();
 }
 
+/** Repeats a time-major [T, B, C] tensor along B (sample-major, like {@link tile}). */
+function tileBatch(t: tf.Tensor3D, times: number): tf.Tensor3D {
+  return times === 1 ? t : tf.tile(t, [1, times, 1]);
+}
+
 function tile<T extends tf.Tensor>(t: T, times: number): T {
   if (times === 1) return t;
   return tf.tile(t, [times, ...new Array<number>(t.rank - 1).fill(1)]) as T;
@@ -635,6 +648,11 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTe
   const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
   const factor = tf.div(maxNorm, tf.maximum(norm, maxNorm));
   return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, factor)]));
+}
+
+/** Adam reads its learning rate at every step; tfjs declares the field protected. */
+function setLearningRate(optimizer: tf.Optimizer, value: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = value;
 }
 
 function resolveKlWeight(where: string, options: FitOptions, batchesPerEpoch: number): Schedule {
