@@ -1,0 +1,10 @@
+export { main } from './program.js';
+export { Reporter } from './reporter.js';
+export type { OutputStreams, ReporterOptions } from './reporter.js';
+export { CliError, EXIT } from './errors.js';
+export { detectFormat, formatFromBytes, formatFromName, FORMATS } from './data-format.js';
+export type { DataFormat, FormatChoice } from './data-format.js';
+export { loadData, asRows, asSequences } from './data-loading.js';
+export type { DataOptions, LoadedData } from './data-loading.js';
+export { INTERRUPT_ENV } from './training-driver.js';
+export { CLI_VERSION } from './version.js';

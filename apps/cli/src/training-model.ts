@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Generator } from '@elbo/runtime';
+import type { VAE } from '@elbo/vae';
+import type { ObjectiveSpec } from '@elbo/vae';
+import type { SeqVAE } from '@elbo/seq-vae';
+import type { EpochRecord } from './checkpoint.js';
+
+/** One step's progress, as the training driver needs it. */
+export interface StepReport {
+  readonly epoch: number;
+  readonly elbo: number;
+  readonly examples: number;
+}
+
+export interface EpochHooks {
+  readonly rng: Generator;
+  readonly signal: AbortSignal;
+  readonly onStep: (step: StepReport) => void;
+}
+
+/**
+ * A model being trained, epoch by epoch: the driver (train.ts) checkpoints between
+ * calls, so every call must depend only on the weights, the optimizer state and the
+ * generator it is given.
+ */
+export interface TrainingModel {
+  readonly kind: 'vae' | 'seq-vae';
+  /** Examples (rows or trials) per epoch. */
+  readonly examples: number;
+  /** Optimizer steps per epoch. */
+  readonly stepsPerEpoch: number;
+  /** The optimizer whose state the checkpoint carries (undefined when the model's fit owns it). */
+  readonly optimizer: tf.Optimizer | undefined;
+  /** Trains epochs `first` .. `first + count - 1` (1-based) and reports each. */
+  trainEpochs(first: number, count: number, hooks: EpochHooks): Promise<EpochRecord[]>;
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+export interface VaeTrainingSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly objective: 'elbo' | 'iwae';
+  readonly samples: number;
+  readonly klWarmupEpochs: number;
+}
+
+/**
+ * The VAE trained one epoch per fit call with one persistent Adam optimizer (fit keeps
+ * a passed optimizer's state), so stopping between epochs loses nothing.
+ */
+export function vaeTrainingModel(vae: VAE, rows: { values: Float32Array; rows: number; columns: number }, settings: VaeTrainingSettings): TrainingModel {
+  const x = tf.tensor2d(rows.values, [rows.rows, rows.columns]);
+  const optimizer = tf.train.adam(settings.learningRate);
+  const stepsPerEpoch = Math.ceil(rows.rows / settings.batchSize);
+  return {
+    kind: 'vae',
+    examples: rows.rows,
+    stepsPerEpoch,
+    optimizer,
+    async trainEpochs(first, count, hooks) {
+      const records: EpochRecord[] = [];
+      for (let epoch = first; epoch < first + count; epoch++) {
+        const started = performance.now();
+        // KL warm-up by epoch: the weight depends only on the epoch number, so a resumed run uses the same one.
+        const klWeight = settings.klWarmupEpochs > 0 ? Math.min(1, epoch / settings.klWarmupEpochs) : 1;
+        const objective: ObjectiveSpec =
+          settings.objective === 'iwae' ? { type: 'iwae', samples: settings.samples } : { type: 'elbo', samples: settings.samples, klWeight };
+        const history = await vae.fit(x, {
+          epochs: 1,
+          batchSize: settings.batchSize,
+          optimizer,
+          objective,
+          rng: hooks.rng,
+          signal: hooks.signal,
+          onBatchEnd: (log) => hooks.onStep({ epoch, elbo: elboOf(log.terms, log.loss), examples: Math.min(settings.batchSize, rows.rows - (log.batch - 1) * settings.batchSize) }),
+        });
+        const log = history.epochs[0]!;
+        records.push({ epoch, loss: log.loss, elbo: elboOf(log.terms, log.loss), kl: log.terms['kl'] ?? Number.NaN, seconds: (performance.now() - started) / 1000 });
+      }
+      return records;
+    },
+    async save(dir) {
+      await vae.save(dir);
+    },
+    dispose() {
+      x.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+function elboOf(terms: Readonly<Record<string, number>>, loss: number): number {
+  return terms['elbo'] ?? terms['bound'] ?? -loss;
+}
+
+export interface SeqVaeTrainingSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly klWarmupEpochs: number;
+}
+
+/**
+ * The SeqVAE trained through its own fit (which owns its Adam optimizer), one call per
+ * checkpoint segment: the KL warm-up follows the model's saved step count, the noise
+ * and shuffling the generator passed in.
+ */
+export function seqVaeTrainingModel(model: SeqVAE, sequences: { values: Float32Array; shape: [number, number, number] }, settings: SeqVaeTrainingSettings): TrainingModel {
+  const [trials] = sequences.shape;
+  return {
+    kind: 'seq-vae',
+    examples: trials,
+    stepsPerEpoch: Math.ceil(trials / settings.batchSize),
+    optimizer: undefined,
+    async trainEpochs(first, count, hooks) {
+      const records: EpochRecord[] = [];
+      let started = performance.now();
+      await model.fit(
+        { x: sequences.values, shape: sequences.shape },
+        {
+          epochs: count,
+          batchSize: settings.batchSize,
+          learningRate: settings.learningRate,
+          klWarmupEpochs: settings.klWarmupEpochs,
+          rng: hooks.rng,
+          signal: hooks.signal,
+          onBatchEnd: (p) => hooks.onStep({ epoch: first + p.epoch - 1, elbo: p.elbo, examples: Math.min(settings.batchSize, trials - (p.batch - 1) * settings.batchSize) }),
+          onEpochEnd: (p) => {
+            const now = performance.now();
+            records.push({ epoch: first + p.epoch - 1, loss: p.loss, elbo: p.elbo, kl: p.kl, seconds: (now - started) / 1000 });
+            started = now;
+          },
+        },
+      );
+      return records;
+    },
+    save: (dir) => model.save(dir),
+    dispose() {},
+  };
+}
