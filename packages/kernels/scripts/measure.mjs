@@ -3,6 +3,7 @@
 // ops kernels of @elbo/runtime and a plain TypeScript loop. Run by hand after a build:
 //   npm run build -w @elbo/kernels && node packages/kernels/scripts/measure.mjs [--n 4194304] [--backend wasm|cpu]
 // Official numbers come from the benchmark suite (tools/bench); this is the quick check.
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { Generator, init, klStandardNormal as tfKl, sampleWithKl as tfSampleWithKl, randomNormal, tfjsKernels, cpu } from '@elbo/runtime';
 import {
@@ -124,8 +125,11 @@ const rows = [
   ],
 ];
 
-const fmt = (x) => (Number.isNaN(x) ? '-' : x.toFixed(0));
-console.log(`n = ${N}, node ${process.version}, tfjs ${summary.tfjsBackend} backend (${summary.backend}), ${new Date().toISOString()}`);
+const fmt = (x) => (Number.isNaN(x) ? '-' : x.toFixed(x < 10 ? 1 : 0));
+console.log(
+  `n = ${N}, node ${process.version}, tfjs ${summary.tfjsBackend} backend (${summary.backend}), ` +
+    `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${new Date().toISOString()}`,
+);
 console.log('| M elements/s | AS in place (KernelArray) | AS on Float32Array (copies) | tfjs ops | plain TS loop |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [name, ...values] of rows) console.log(`| ${name} | ${values.map(fmt).join(' | ')} |`);

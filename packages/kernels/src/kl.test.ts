@@ -137,6 +137,15 @@ describe('KL between diagonal Gaussians', () => {
   });
 });
 
+describe('edge cases', () => {
+  it('returns 0 for empty arrays and +Infinity (not an error) when exp(logvar) overflows', () => {
+    const empty = new Float32Array(0);
+    expect(klStandardNormal(empty, empty)).toBe(0);
+    expect(klDiagNormal({ mu: empty, logvar: empty }, { mu: empty, logvar: empty })).toBe(0);
+    expect(klStandardNormal(Float32Array.of(0), Float32Array.of(100))).toBe(Infinity);
+  });
+});
+
 describe('bad input', () => {
   it('is rejected with messages naming the argument', () => {
     const a = Float32Array.from([0, 1, 2]);
