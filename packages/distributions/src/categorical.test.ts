@@ -23,11 +23,14 @@ describe('Categorical', () => {
     }
   });
 
-  it('differentiates logProb and entropy like finite differences; finite gradients for zero probs', () => {
+  it('differentiates logProb (logits and unnormalised probs) and entropy like finite differences; finite gradients for zero probs', () => {
     const logits = tf.tensor([[1, 2, 3, 0.5], [0.3, -1, 2, 1]]);
     const x = tf.tensor([[0, 3], [2, 1]]);
     expectGradientsMatch('logits', (l) => new Categorical({ logits: l!, validate: false }).logProb(x).sum(), [logits]);
     expectGradientsMatch('entropy', (l) => new Categorical({ logits: l!, validate: false }).entropy().sum(), [logits]);
+    const weights = tf.tensor([[0.1, 0.2, 0.3, 0.4], [0.3, 0.5, 0.5, 0.2]]);
+    expectGradientsMatch('probs', (p) => new Categorical({ probs: p!, validate: false }).logProb(x).sum(), [weights]);
+    weights.dispose();
     const probs = tf.tensor([[0.1, 0.2, 0.3, 0.4], [0, 0.5, 0.5, 0]]);
     const y = tf.tensor([1, 2]);
     const g = tf.grad((p) => new Categorical({ probs: p, validate: false }).logProb(y).sum())(probs);

@@ -40,6 +40,9 @@ describe('ContinuousBernoulli', () => {
     expectGradientsMatch('variance', (l) => tf.mul(make(l!).variance(), 100).sum(), [logits]);
     expectGradientsMatch('entropy', (l) => make(l!).entropy().sum(), [logits]);
     expectGradientsMatch('rsample', (l) => make(l!).rsample([3], { rng: Generator.fromSeed(8) }).sum(), [logits]);
+    const probs = tf.tensor([0.1, 0.3, 0.45, 0.55, 0.7, 0.8, 0.9]);
+    expectGradientsMatch('logProb (probs)', (p) => new ContinuousBernoulli({ probs: p!, validate: false }).logProb(x).sum(), [probs], { step: 1e-3 });
+    probs.dispose();
     tf.dispose([logits, x]);
   });
 

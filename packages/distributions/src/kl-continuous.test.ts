@@ -53,6 +53,7 @@ describe('kl: continuous families', () => {
     expectGradientsMatch('Dirichlet', (w, x) => kl(new Dirichlet({ concentration: w!, ...v }), new Dirichlet({ concentration: x!, ...v })).sum(), [a, c]);
     const loc = tf.tensor([0.5, -1, 2]);
     expectGradientsMatch('ContinuousBernoulli', (x, y) => kl(new ContinuousBernoulli({ logits: x!, ...v }), new ContinuousBernoulli({ logits: y!, ...v })).sum(), [loc, b]);
+    expectGradientsMatch('LogNormal', (w, x, y, z) => kl(new LogNormal({ loc: w!, scale: x!, ...v }), new LogNormal({ loc: y!, scale: z!, ...v })).sum(), [loc, b, c, d]);
     expectGradientsMatch('Laplace', (w, x, y, z) => kl(new Laplace({ loc: w!, scale: x!, ...v }), new Laplace({ loc: y!, scale: z!, ...v })).sum(), [loc, b, c, d]);
     const [low, high] = [tf.tensor([0, -1, 0]), tf.tensor([1, 1, 2])];
     const [qLow, qHigh] = [tf.tensor([-1, -2, -0.5]), tf.tensor([2, 1.5, 3])];

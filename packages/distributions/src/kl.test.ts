@@ -85,6 +85,13 @@ describe('kl', () => {
     expectGradientsMatch('Normal', (l1, s1, l2, s2) => kl(new Normal({ loc: l1!, scale: s1!, validate: false }), new Normal({ loc: l2!, scale: s2!, validate: false })).sum(), [a, s, b, t]);
     expectGradientsMatch('Bernoulli', (x, y) => kl(new Bernoulli({ logits: x!, validate: false }), new Bernoulli({ logits: y!, validate: false })).sum(), [a, b]);
     expectGradientsMatch('Poisson', (x, y) => kl(new Poisson({ rate: x!, validate: false }), new Poisson({ rate: y!, validate: false })).sum(), [s, t]);
+    const [m1, m2] = [tf.tensor([[0.5, -1, 2]]), tf.tensor([[0, 1, 2.5]])];
+    expectGradientsMatch(
+      'MultivariateNormalDiag',
+      (w, x, y, z) => kl(new MultivariateNormalDiag({ loc: w!, scaleDiag: x!, validate: false }), new MultivariateNormalDiag({ loc: y!, scaleDiag: z!, validate: false })).sum(),
+      [m1, s, m2, t],
+    );
+    tf.dispose([m1, m2]);
     const l1 = tf.tensor([[1, 2, 3], [0, 0.5, -1]]);
     const l2 = tf.tensor([[0.5, 0.5, 0.5], [1, 2, 3]]);
     expectGradientsMatch('Categorical', (x, y) => kl(new Categorical({ logits: x!, validate: false }), new Categorical({ logits: y!, validate: false })).sum(), [l1, l2]);

@@ -41,7 +41,7 @@ describe('Uniform', () => {
     expect(() => new Uniform({ low: [0, 1], high: [1, 1] })).toThrow('Uniform: high must be greater than low, found high - low = 0 at index [1]');
     const d = new Uniform({ low: 0, high: [1, 2] });
     const bad = tf.tensor([0.5, 3]);
-    expect(() => d.logProb(bad)).toThrow('Uniform.logProb: value must be in [low, high], found a value outside at index [1]');
+    expect(() => d.logProb(bad)).toThrow('Uniform.logProb: value must be in [low, high], found 3 outside [0, 2] at index [1]');
     const loose = new Uniform({ low: 0, high: [1, 2], validate: false });
     const lp = loose.logProb(bad);
     expect(lp.dataSync()[1]).toBe(-Infinity);

@@ -43,13 +43,18 @@ export class Uniform extends Distribution {
   protected override checkValue(method: string, value: tf.Tensor): tf.Tensor {
     super.checkValue(method, value);
     if (this.validate) {
-      const outside = tf.tidy(() => tf.logicalOr(tf.less(value, this.low), tf.greater(value, this.high)));
-      const shape = outside.shape;
-      const flags = outside.dataSync();
-      outside.dispose();
-      const bad = flags.findIndex((f) => f !== 0);
+      const [x, low, high] = tf.tidy(() => {
+        const shape = tf.broadcast_util.assertAndGetBroadcastShape(value.shape, this.batchShape);
+        return [value, this.low, this.high].map((t) => tf.broadcastTo(t, shape));
+      }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [xs, lows, highs] = [x.dataSync(), low.dataSync(), high.dataSync()];
+      const shape = x.shape;
+      tf.dispose([x, low, high]);
+      const bad = xs.findIndex((v, i) => !(v >= lows[i]! && v <= highs[i]!));
       if (bad >= 0) {
-        throw invalidArgument(`Uniform.${method}`, 'value', 'in [low, high]', { raw: `a value outside at index ${formatShape(unravelIndex(bad, shape))}` });
+        throw invalidArgument(`Uniform.${method}`, 'value', 'in [low, high]', {
+          raw: `${xs[bad]} outside [${lows[bad]}, ${highs[bad]}] at index ${formatShape(unravelIndex(bad, shape))}`,
+        });
       }
     }
     return value;
