@@ -13,7 +13,7 @@ const ROUNDER: f32 = 12582912.0; // 1.5 * 2^23
 const ROUNDER_BITS: i32 = 0x4b400000;
 
 /**
- * e^x in four lanes. Relative error below 1e-7 (measured 8.1e-8, 1.4 ulp) for x in
+ * e^x in four lanes. Relative error below 1e-7 (measured 8.2e-8, 1.4 ulp) for x in
  * [-86.98, 88.72]; x above 88.72283 gives +Infinity (e^x overflows float32 there), x
  * below -86.98 gives 0 (e^x < 2e-38 there: no subnormal results). NaN propagates.
  */
