@@ -1,7 +1,7 @@
 """Python reference figures for the io benchmark: h5py + NumPy on the same files.
 
 Reads the MC_Maze_small NWB file's spike times and trial starts with h5py, bins them
-(trials x bins x units) with NumPy, and reads a .npy file with np.load. Prints one JSON
+around movement onset (trials x bins x units) with np.histogram, and reads a .npy file with np.load. Prints one JSON
 object on the last line of stdout; run by tools/bench (io) or by hand:
 
     python3 tools/bench/python/io_read.py --nwb <file.nwb> --npy <file.npy>
@@ -31,7 +31,7 @@ def main():
     parser.add_argument("--nwb", required=True)
     parser.add_argument("--npy", required=True)
     parser.add_argument("--bin-size", type=float, default=0.005)
-    parser.add_argument("--window", type=float, default=0.7)
+    parser.add_argument("--window", type=float, nargs=2, default=[-0.25, 0.45], help="seconds around movement onset")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--repetitions", type=int, default=5)
     args = parser.parse_args()
@@ -43,17 +43,17 @@ def main():
             times = f["units/spike_times"][:]
             ends = f["units/spike_times_index"][:]
             state["units"] = np.split(times, ends[:-1])
-            state["starts"] = f["intervals/trials/start_time"][:]
+            state["onsets"] = f["intervals/trials/move_onset_time"][:]
 
     def bin_spikes():
-        starts = state["starts"]
-        bins = int(round(args.window / args.bin_size))
-        counts = np.zeros((len(starts), bins, len(state["units"])), dtype=np.float32)
+        onsets = state["onsets"]
+        start, stop = args.window
+        bins = int(round((stop - start) / args.bin_size))
+        edges = start + args.bin_size * np.arange(bins + 1)
+        counts = np.zeros((len(onsets), bins, len(state["units"])), dtype=np.float32)
         for unit, times in enumerate(state["units"]):
-            trial = np.searchsorted(starts, times, side="right") - 1
-            offset = times - starts[np.maximum(trial, 0)]
-            keep = (trial >= 0) & (offset >= 0) & (offset < args.window)
-            np.add.at(counts, (trial[keep], (offset[keep] / args.bin_size).astype(np.int64), unit), 1)
+            for trial, onset in enumerate(onsets):
+                counts[trial, :, unit] = np.histogram(times - onset, bins=edges)[0]
         return counts
 
     def read_npy():

@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runJsonProcess } from './json-process.js';
 
 // A pyenv or venv python3 often shadows the system one that Debian's python3-torch
 // installs into, so both are tried (ELBO_BENCH_PYTHON overrides).
@@ -26,34 +27,7 @@ export function pythonWith(...modules: string[]): string | null {
   return python;
 }
 
-/**
- * Runs a Python script and parses the JSON object on the last line of its stdout.
- * `args` are passed as given; stderr is shown only when the script fails.
- */
-export async function runPythonJson<T>(
-  python: string,
-  script: string,
-  args: readonly string[],
-  timeoutSeconds: number,
-): Promise<T> {
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(python, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  if (code !== 0) throw new Error(`${script} failed (exit ${code}):\n${stderr.trimEnd()}`);
-  const last = stdout.trimEnd().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(last) as T;
-  } catch {
-    throw new Error(`${script}: expected a JSON object on the last line of stdout, found: ${last.slice(0, 200)}`);
-  }
+/** Runs a Python script and parses the JSON object on the last line of its stdout. */
+export async function runPythonJson<T>(python: string, script: string, args: readonly string[], timeoutSeconds: number): Promise<T> {
+  return runJsonProcess<T>(python, [script, ...args], { timeoutSeconds });
 }
