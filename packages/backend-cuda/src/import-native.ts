@@ -3,4 +3,4 @@
  * on purpose: bundlers leave it alone (these packages run in Node only), and tests
  * replace this function to simulate absent, present and failing modules.
  */
-export const importNative = (specifier: string): Promise<unknown> => import(specifier);
+export const importNative = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);

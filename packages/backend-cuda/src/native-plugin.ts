@@ -19,7 +19,7 @@ export interface NativeEnvironment {
 
 const defaultEnvironment: NativeEnvironment = {
   importModule: importNative,
-  threadCount: async () => (await import('node:os')).availableParallelism(),
+  threadCount: async () => ((await importNative('node:os')) as { availableParallelism(): number }).availableParallelism(),
 };
 
 /** The tfjs backend name both packages register. */

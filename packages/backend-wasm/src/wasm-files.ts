@@ -1,3 +1,6 @@
+import type * as NodeFs from 'node:fs';
+import type * as NodeModule from 'node:module';
+import type * as NodePath from 'node:path';
 import { invalidArgument } from '@elbo/runtime';
 
 /** The three builds tfjs-backend-wasm ships; it picks one from SIMD and thread support. */
@@ -43,9 +46,9 @@ export function checkWasmPaths(value: unknown): WasmPaths {
  * Throws, naming the folder, when the files are not there.
  */
 export async function findWasmFolderInNode(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname, sep } = await import('node:path');
-  const { existsSync } = await import('node:fs');
+  const { createRequire } = (await importNodeBuiltin('node:module')) as typeof NodeModule;
+  const { dirname, sep } = (await importNodeBuiltin('node:path')) as typeof NodePath;
+  const { existsSync } = (await importNodeBuiltin('node:fs')) as typeof NodeFs;
   const require = createRequire(import.meta.url);
   let entry: string;
   try {
@@ -59,4 +62,12 @@ export async function findWasmFolderInNode(): Promise<string> {
     throw new Error(`@elbo/backend-wasm: ${missing.join(', ')} not found in ${folder}; reinstall @tensorflow/tfjs-backend-wasm or pass wasm({ wasmPaths })`);
   }
   return folder;
+}
+
+/**
+ * Node built-ins through a variable specifier, so browser bundlers (which never run this
+ * path) neither try to bundle nor warn about them.
+ */
+function importNodeBuiltin(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ specifier);
 }
