@@ -6,21 +6,14 @@ import { CliError, EXIT, oneLine } from './errors.js';
 import { layerSizes, nonNegativeInteger, positiveInteger, positiveNumber, seed, timeWindow } from './option-parsers.js';
 import { Reporter } from './reporter.js';
 import type { OutputStreams } from './reporter.js';
-import { BACKENDS, KERNELS } from './runtime-choice.js';
-import type { BackendChoice, KernelsChoice } from './runtime-choice.js';
+import { BACKENDS, KERNELS, LIKELIHOODS, MODELS, OBJECTIVES, TRANSITIONS } from './choices.js';
+import type { BackendChoice, KernelsChoice, ModelKind } from './choices.js';
 import { CLI_VERSION } from './version.js';
-import { LIKELIHOODS, MODELS, OBJECTIVES, TRANSITIONS, trainCommand } from './commands/train.js';
-import type { ModelKind, TrainOptions } from './commands/train.js';
-import { evaluateCommand } from './commands/evaluate.js';
+import type { TrainOptions } from './commands/train.js';
 import type { EvaluateOptions } from './commands/evaluate.js';
-import { encodeCommand } from './commands/encode.js';
 import type { EncodeOptions } from './commands/encode.js';
-import { sampleCommand } from './commands/sample.js';
 import type { SampleOptions } from './commands/sample.js';
-import { benchCommand } from './commands/bench.js';
 import type { BenchOptions } from './commands/bench.js';
-import { infoCommand } from './commands/info.js';
-import { demoCommand } from './commands/demo.js';
 import type { DemoOptions } from './commands/demo.js';
 
 interface GlobalOptions {
@@ -109,6 +102,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
   addDataOptions(program.commands.at(-1)!);
   addRuntimeOptions(program.commands.at(-1)!);
   addConfigOption(program.commands.at(-1)!).action(async (model: ModelKind, options: TrainOptions) => {
+    const { trainCommand } = await import('./commands/train.js');
     setExit(await trainCommand(model, options, reporter()));
   });
 
@@ -121,6 +115,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
   addDataOptions(evaluate);
   addRuntimeOptions(evaluate);
   addConfigOption(evaluate).action(async (options: EvaluateOptions) => {
+    const { evaluateCommand } = await import('./commands/evaluate.js');
     setExit(await evaluateCommand(options, explicitOptions(evaluate), reporter()));
   });
 
@@ -134,6 +129,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
   addDataOptions(encode);
   addRuntimeOptions(encode);
   addConfigOption(encode).action(async (options: EncodeOptions) => {
+    const { encodeCommand } = await import('./commands/encode.js');
     setExit(await encodeCommand(options, explicitOptions(encode), reporter()));
   });
 
@@ -148,6 +144,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
     .option('--draw', 'vae: draw from p(x|z) instead of writing its mean', false);
   addRuntimeOptions(sample);
   addConfigOption(sample).action(async (options: SampleOptions) => {
+    const { sampleCommand } = await import('./commands/sample.js');
     setExit(await sampleCommand(options, reporter()));
   });
 
@@ -159,6 +156,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
     .addOption(new Option('--backend <name>', 'only this backend').choices(BACKENDS))
     .addOption(new Option('--kernels <name>', 'only this kernel set').choices(KERNELS))
     .action(async (options: BenchOptions) => {
+      const { benchCommand } = await import('./commands/bench.js');
       setExit(await benchCommand(options, reporter()));
     });
 
@@ -166,6 +164,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
     .command('info')
     .description('backends and kernels available here, SIMD, threads, versions')
     .action(async () => {
+      const { infoCommand } = await import('./commands/info.js');
       setExit(await infoCommand(reporter()));
     });
 
@@ -177,6 +176,7 @@ function buildProgram(streams: OutputStreams, setReporter: (r: Reporter) => void
     .option('--trials <n>', 'training trials (plus a quarter as many test trials)', positiveInteger);
   addRuntimeOptions(demo);
   demo.action(async (options: DemoOptions) => {
+    const { demoCommand } = await import('./commands/demo.js');
     setExit(await demoCommand(options, reporter()));
   });
   return program;

@@ -89,7 +89,7 @@ factor analysis for latents and rates, Poisson regression from smoothed held-in 
 <h2>Test trial ${input.trial.index}: true and inferred latents</h2>
 <div class="row" id="latents"></div>
 <h2>Test trial ${input.trial.index}: spikes and inferred rates</h2>
-<p class="note">One row per neuron: dots are spikes, lines the inferred firing rate (scaled to the row); orange rows are held-out neurons, never seen by the encoder.</p>
+<p class="note">One row per neuron: dots are spikes, lines the inferred firing rate (each scaled from its lowest to its highest value in the trial); orange rows are held-out neurons, never seen by the encoder.</p>
 <div id="raster"></div>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
 <script>
@@ -119,16 +119,18 @@ for (let k = 0; k < t.latentDim; k++) {
     [time, pick(t.trueLatents), pick(t.inferredLatents)], document.getElementById('latents'));
 }
 
-let maxRate = 0;
-for (const r of t.rates) maxRate = Math.max(maxRate, r);
 const series = [{ label: 't' }];
 const columns = [time];
 for (let j = 0; j < t.neurons; j++) {
   const held = t.heldOut.includes(j);
   const colour = held ? '#ff7f0e' : '#1f77b4';
-  columns.push(Array.from({ length: t.bins }, (_, i) => j + 0.1 + 0.8 * t.rates[i * t.neurons + j] / maxRate));
+  // Each neuron's rate spans its row (its lowest to highest rate in the trial), so slow and fast neurons both show their shape.
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 0; i < t.bins; i++) { low = Math.min(low, t.rates[i * t.neurons + j]); high = Math.max(high, t.rates[i * t.neurons + j]); }
+  columns.push(Array.from({ length: t.bins }, (_, i) => j + 0.15 + 0.75 * (t.rates[i * t.neurons + j] - low) / ((high - low) || 1)));
   series.push({ label: 'rate ' + j, stroke: colour, width: 1.5, points: { show: false } });
-  columns.push(Array.from({ length: t.bins }, (_, i) => (t.counts[i * t.neurons + j] > 0 ? j + 0.1 : null)));
+  columns.push(Array.from({ length: t.bins }, (_, i) => (t.counts[i * t.neurons + j] > 0 ? j + 0.08 : null)));
   series.push({ label: 'spikes ' + j, stroke: '#000', paths: () => null, points: { show: true, size: 5, fill: '#000', stroke: '#000' } });
 }
 new uPlot({ width, height: 620, legend: { show: false }, scales: { x: { time: false }, y: { range: [0, t.neurons] } },

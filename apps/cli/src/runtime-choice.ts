@@ -5,10 +5,9 @@ import { cuda } from '@elbo/backend-cuda';
 import { assemblyScriptKernels } from '@elbo/kernels';
 import { CliError, EXIT, oneLine } from './errors.js';
 
-export const BACKENDS = ['auto', 'cpu', 'wasm', 'cuda'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
-export const KERNELS = ['tfjs', 'assemblyscript'] as const;
-export type KernelsChoice = (typeof KERNELS)[number];
+import type { BackendChoice, KernelsChoice } from './choices.js';
+
+export type { BackendChoice, KernelsChoice } from './choices.js';
 
 /** Backend plugins by name; `auto` tries the fastest first (cuda when installed, then wasm, then cpu). */
 export function backendPlugins(choice: BackendChoice): BackendPlugin[] {

@@ -96,6 +96,10 @@ export async function runTraining(options: DriverOptions): Promise<DriverResult>
             stepsDone++;
             progress.step({ epoch: s.epoch, epochs, step: stepsDone, totalSteps, elbo: s.elbo, samplesPerSecond: rate(), etaSeconds: eta() });
           },
+          onEpoch: (r) => {
+            stepsDone = r.epoch * model.stepsPerEpoch;
+            progress.epoch({ epoch: r.epoch, epochs, step: stepsDone, totalSteps, elbo: r.elbo, samplesPerSecond: rate(), etaSeconds: eta() });
+          },
         });
       } catch (error) {
         if (controller.signal.aborted) break;
@@ -104,9 +108,6 @@ export async function runTraining(options: DriverOptions): Promise<DriverResult>
       epoch += count;
       stepsDone = epoch * model.stepsPerEpoch;
       history.push(...records);
-      for (const r of records) {
-        progress.epoch({ epoch: r.epoch, epochs, step: r.epoch * model.stepsPerEpoch, totalSteps, elbo: r.elbo, samplesPerSecond: rate(), etaSeconds: eta() });
-      }
       if (useCheckpoints && epoch < epochs) {
         await saveCheckpoint();
         if (epoch >= interruptAfter) {

@@ -16,6 +16,8 @@ export interface EpochHooks {
   readonly rng: Generator;
   readonly signal: AbortSignal;
   readonly onStep: (step: StepReport) => void;
+  /** After each epoch, as it ends. */
+  readonly onEpoch: (record: EpochRecord) => void;
 }
 
 /**
@@ -77,7 +79,9 @@ export function vaeTrainingModel(vae: VAE, rows: { values: Float32Array; rows: n
           onBatchEnd: (log) => hooks.onStep({ epoch, elbo: elboOf(log.terms, log.loss), examples: Math.min(settings.batchSize, rows.rows - (log.batch - 1) * settings.batchSize) }),
         });
         const log = history.epochs[0]!;
-        records.push({ epoch, loss: log.loss, elbo: elboOf(log.terms, log.loss), kl: log.terms['kl'] ?? Number.NaN, seconds: (performance.now() - started) / 1000 });
+        const record = { epoch, loss: log.loss, elbo: elboOf(log.terms, log.loss), kl: log.terms['kl'] ?? Number.NaN, seconds: (performance.now() - started) / 1000 };
+        records.push(record);
+        hooks.onEpoch(record);
       }
       return records;
     },
@@ -129,7 +133,9 @@ export function seqVaeTrainingModel(model: SeqVAE, sequences: { values: Float32A
           onBatchEnd: (p) => hooks.onStep({ epoch: first + p.epoch - 1, elbo: p.elbo, examples: Math.min(settings.batchSize, trials - (p.batch - 1) * settings.batchSize) }),
           onEpochEnd: (p) => {
             const now = performance.now();
-            records.push({ epoch: first + p.epoch - 1, loss: p.loss, elbo: p.elbo, kl: p.kl, seconds: (now - started) / 1000 });
+            const record = { epoch: first + p.epoch - 1, loss: p.loss, elbo: p.elbo, kl: p.kl, seconds: (now - started) / 1000 };
+            records.push(record);
+            hooks.onEpoch(record);
             started = now;
           },
         },

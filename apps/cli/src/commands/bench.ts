@@ -5,7 +5,7 @@ import { probeBackend } from '../backend-probe.js';
 import { EXIT } from '../errors.js';
 import { formatNumber } from '../progress.js';
 import type { Reporter } from '../reporter.js';
-import { BACKENDS, KERNELS } from '../runtime-choice.js';
+import { BACKENDS, KERNELS } from '../choices.js';
 import type { BackendChoice, KernelsChoice } from '../runtime-choice.js';
 
 export interface BenchOptions {

@@ -100,7 +100,8 @@ export async function demoCommand(options: DemoOptions, reporter: Reporter): Pro
     };
     const baseline = baselineScores(split, options.seed);
 
-    const reportDir = resolve(options.out);
+    // Under `npm start` npm runs this in apps/cli; INIT_CWD is where the user typed the command.
+    const reportDir = resolve(process.env['INIT_CWD'] ?? process.cwd(), options.out);
     await mkdir(reportDir, { recursive: true });
     const reportPath = join(reportDir, 'index.html');
     const seconds = (performance.now() - started) / 1000;

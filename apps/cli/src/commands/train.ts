@@ -19,11 +19,7 @@ import { seqVaeTrainingModel, vaeTrainingModel } from '../training-model.js';
 import type { TrainingModel } from '../training-model.js';
 import { CLI_VERSION } from '../version.js';
 
-export const MODELS = ['vae', 'seq-vae'] as const;
-export type ModelKind = (typeof MODELS)[number];
-export const LIKELIHOODS = ['auto', 'bernoulli', 'poisson', 'gaussian'] as const;
-export const OBJECTIVES = ['elbo', 'iwae'] as const;
-export const TRANSITIONS = ['gated', 'linear'] as const;
+import type { LIKELIHOODS, ModelKind, OBJECTIVES, TRANSITIONS } from '../choices.js';
 
 export interface TrainOptions extends DataOptions {
   readonly data: string;
