@@ -105,7 +105,7 @@ ${CLIENT_SCRIPT}
 const CLIENT_SCRIPT = `
 const width = Math.min(960, document.body.clientWidth - 8);
 new uPlot({ width, height: 260, scales: { x: { time: false } },
-  axes: [{ label: 'epoch' }, { label: 'nats per step', size: 70 }],
+  axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] }, { label: 'nats per step', size: 70 }],
   series: [{ label: 'epoch' }, { label: 'training ELBO', stroke: '#1f77b4', width: 2 }] },
   [DATA.elbo.epoch, DATA.elbo.value], document.getElementById('elbo'));
 
