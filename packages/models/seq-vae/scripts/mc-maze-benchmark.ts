@@ -11,16 +11,20 @@
  *
  *   node build/scripts/mc-maze-benchmark.js [--backend cpu|wasm] [--file path.nwb] [--epochs N]
  */
+import { fileURLToPath } from 'node:url';
 import { binSpikes, readNwb } from '@elbo/data-io';
 import { Generator } from '@elbo/runtime';
 import { SeqVAE, bitsPerSpike, coSmoothingBaseline } from '@elbo/seq-vae';
 import { flag, startRuntime } from './backend.js';
 import type { BackendName, KernelsName } from './backend.js';
 
-export const DEFAULT_MC_MAZE_FILE = '../shared/data/nlb_mc_maze_small_nwb/sub-Jenkins_ses-small_desc-test_ecephys.nwb';
+/** The repository's copy, next to the checkout (../shared/data from the repository root). */
+export const DEFAULT_MC_MAZE_FILE = fileURLToPath(
+  new URL('../../../../../../shared/data/nlb_mc_maze_small_nwb/sub-Jenkins_ses-small_desc-test_ecephys.nwb', import.meta.url),
+);
 
 export interface McMazeBenchmarkOptions {
-  /** Path of the NWB file (relative paths resolve from the working directory). */
+  /** Path of the NWB file (default: the MC_Maze_small test file in ../shared/data). */
   readonly file?: string;
   readonly backend?: BackendName;
   readonly kernels?: KernelsName;

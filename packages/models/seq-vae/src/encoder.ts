@@ -93,6 +93,9 @@ export class Encoder {
       params.add(`encoder.${part}.wz`, [L, L], { kind: 'constant', value: 0 });
     }
     params.add('encoder.loc.b', [L], { kind: 'constant', value: 0 });
+    // A linear path from the GRU states to the mean as well (starts at zero), so a
+    // posterior mean linear in z_{n-1} and in x (the linear-Gaussian case) needs no tanh.
+    params.add('encoder.loc.ws', [2 * config.hidden, L], { kind: 'constant', value: 0 });
     // Posterior log-variances start at -4 (sd 0.14): narrow, so the first samples stay near the means.
     params.add('encoder.logvar.b', [L], { kind: 'constant', value: -4 });
     this.#inputIndices = config.inputs === null ? null : tf.keep(tf.tensor1d(config.inputs as number[], 'int32'));
@@ -100,7 +103,8 @@ export class Encoder {
 
   /**
    * The deterministic part of q: the bidirectional GRU over x [B, T, obsDim] (mask
-   * [B, T] or null), projected into the combiner, time-major [T, B, combinerHidden].
+   * [B, T] or null), projected into the combiner and onto the mean's linear path,
+   * time-major [T, B, combinerHidden + latentDim].
    * Computed once and tiled along B when several trajectories are drawn per trial.
    */
   summarize(x: tf.Tensor3D, mask: tf.Tensor2D | null): tf.Tensor3D {
@@ -110,16 +114,17 @@ export class Encoder {
       const input = this.#inputIndices === null ? x : (tf.gather(x, this.#inputIndices, 2) as tf.Tensor3D);
       const timeMajor = tf.transpose(input, [1, 0, 2]);
       const states = this.#gru.apply(timeMajor, mask === null ? null : tf.transpose(mask)); // [T, B, 2H]
-      return tf
-        .add(tf.matMul(states.reshape([T * B, 2 * this.config.hidden]), p.get('encoder.combiner.wh')), p.get('encoder.combiner.b'))
-        .reshape([T, B, this.config.combinerHidden]);
+      const flat = states.reshape([T * B, 2 * this.config.hidden]);
+      const toCombiner = tf.add(tf.matMul(flat, p.get('encoder.combiner.wh')), p.get('encoder.combiner.b'));
+      const toMean = tf.matMul(flat, p.get('encoder.loc.ws'));
+      return tf.concat([toCombiner, toMean], 1).reshape([T, B, this.config.combinerHidden + this.latentDim]);
     });
   }
 
   /**
    * Draws z_1..z_T one step at a time, each from q(z_n | z_{n-1}, x) with
    * z = loc + exp(logvar / 2) * eps (reparameterised, so differentiable in every
-   * parameter). summary: [T, B, C] from {@link summarize}; eps: [T, B, L] standard
+   * parameter). summary: [T, B, C + L] from {@link summarize}; eps: [T, B, L] standard
    * normal draws. Returns batch-major [B, T, L] tensors.
    */
   sample(summary: tf.Tensor3D, eps: tf.Tensor3D): PosteriorPass {
@@ -127,7 +132,10 @@ export class Encoder {
       const [T, B] = summary.shape;
       const L = this.latentDim;
       const p = this.#params;
-      const perStep = splitSteps(summary);
+      const C = this.config.combinerHidden;
+      const [toCombiner, toMean] = tf.split(summary, [C, L], 2);
+      const perStep = splitSteps(toCombiner!);
+      const meanSkip = splitSteps(toMean!);
       const noise = splitSteps(eps);
       const wz = p.get('encoder.combiner.wz');
       const wLoc = tf.concat([p.get('encoder.loc.wh'), p.get('encoder.loc.wz')], 0);
@@ -141,7 +149,7 @@ export class Encoder {
       for (let n = 0; n < T; n++) {
         const hidden = tf.tanh(n === 0 ? perStep[0]! : tf.add(perStep[n]!, tf.matMul(zPrev, wz)));
         const input = tf.concat([hidden, zPrev], 1);
-        const loc = tf.fused.matMul({ a: input, b: wLoc, bias: bLoc });
+        const loc = tf.add(tf.fused.matMul({ a: input, b: wLoc, bias: bLoc }), meanSkip[n]!);
         const logvar = tf.fused.matMul({ a: input, b: wLogvar, bias: bLogvar });
         const z = reparameterize(loc, logvar, noise[n]!);
         zs.push(z);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, testing } from '@elbo/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bitsPerSpike } from './bits-per-spike.js';
 import { SeqVAE } from './seq-vae.js';
 
 const small = { hidden: 8, combinerHidden: 8 };
@@ -157,6 +158,22 @@ describe('SeqVAE', () => {
     await expect(SeqVAE.load(join(dir, 'missing'))).rejects.toThrow(/model.json must be a readable JSON model file/);
   });
 
+  it('scores co-smoothing on held-out neurons from the rates infer predicts', () => {
+    const heldOut = [1, 4];
+    const model = new SeqVAE({ obsDim: 5, latentDim: 2, encoder: { ...small, inputs: [0, 2, 3] }, seed: 9 });
+    const data = poissonData(6, 8, 5, 12);
+    const scored = model.evaluate(data, { samples: 4, heldOutNeurons: heldOut, rng: Generator.fromSeed(21) });
+    // Same generator state, same draws: infer's expected rates are the ones evaluate scored.
+    const { emissionMeans } = model.infer(data, { samples: 4, rng: Generator.fromSeed(21) });
+    expect(scored.bitsPerSpike).toBeCloseTo(bitsPerSpike(emissionMeans, data.x, [6, 8, 5], { neurons: heldOut }), 5);
+    // Held-out columns are never read: changing them changes no prediction.
+    const changed = data.x.slice();
+    for (let i = 0; i < 6 * 8; i++) for (const j of heldOut) changed[i * 5 + j] = 7;
+    const again = model.infer({ x: changed, shape: data.shape }, { samples: 4, rng: Generator.fromSeed(21) });
+    expect(Array.from(again.emissionMeans)).toEqual(Array.from(emissionMeans));
+    model.dispose();
+  });
+
   it('rejects bad options and data with messages naming them', async () => {
     expect(() => new SeqVAE({ obsDim: 0, latentDim: 2 })).toThrow(/obsDim must be a positive integer/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, likelihood: 'laplace' as never })).toThrow(/likelihood must be one of 'poisson', 'gaussian', 'bernoulli'/);
@@ -173,6 +190,8 @@ describe('SeqVAE', () => {
     expect(() => model.evaluate({ x: nan, shape: [2, 4, 3] })).toThrow(/data.x\[0\]\[2\]\[1\] must be finite/);
     await expect(model.fit(data, { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer/);
     await expect(model.fit(data, { learningRate: -1 })).rejects.toThrow(/learningRate must be a positive number/);
+    await expect(model.fit(data, { finalLearningRate: 0 })).rejects.toThrow(/finalLearningRate must be a positive number/);
+    await expect(model.fit(data, { klWeight: -1 })).rejects.toThrow(/klWeight must be a finite number >= 0 or a schedule/);
     await expect(model.fit(data, { batchsize: 2 } as never)).rejects.toThrow(/option 'batchsize'/);
     expect(() => model.evaluate(data, { heldOutNeurons: [1] })).toThrow(/heldOutNeurons\[0\] must be a neuron the encoder does not read/);
     expect(() => model.toLinearGaussianSsm()).toThrow(/a linear transition with a linear 'gaussian' likelihood/);
