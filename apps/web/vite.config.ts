@@ -18,5 +18,8 @@ export default defineConfig({
     // ("e is not defined"). Whitespace removal alone is safe.
     rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } } },
   },
+  // The worker's dependencies are found only once it starts; listing them avoids a
+  // reload in the middle of the first training run of a dev session.
+  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'uplot'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8192 },
 });

@@ -144,7 +144,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'started': {
       const r = message.runtime;
-      element('backend-report').textContent = `Backend ${r.backend}${r.simd === null ? '' : r.simd ? ' with SIMD' : ' without SIMD'}, ${r.threads ? `${r.threadCount} threads` : 'one thread'}, kernels ${r.kernels}; ${message.parameters.toLocaleString('en')} parameters. ${r.notes.join(' ')}`;
+      element('backend-report').textContent = `Backend ${r.backend}${r.simd === null ? '' : r.simd ? ' with SIMD' : ' without SIMD'}, ${r.threads ? `${r.threadCount} threads` : 'one thread'}, kernels ${r.kernels}; ${message.parameters.toLocaleString('en')} parameters.${r.notes.length > 0 ? ` Notes: ${r.notes.join('; ')}.` : ''}`;
       hasModel = true;
       setStatus('Training…');
       break;

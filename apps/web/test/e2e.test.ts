@@ -125,6 +125,42 @@ describe('the web app in Chromium', () => {
     await page.waitForSelector('#status:text("Loaded VAE: 784 inputs, 2 latents")');
   });
 
+  it('downloads the model as .json + .weights.bin and loads those files back', async () => {
+    const downloads: string[] = [];
+    const saved = new Promise<void>((resolve) => {
+      page.on('download', (download) => {
+        const path = `${results}${download.suggestedFilename()}`;
+        void download.saveAs(path).then(() => {
+          downloads.push(path);
+          if (downloads.length === 2) resolve();
+        });
+      });
+    });
+    await page.click('#save-download');
+    await saved;
+    expect(downloads.map((p) => p.slice(results.length)).sort()).toEqual(['elbo-vae.json', 'elbo-vae.weights.bin']);
+    await page.setInputFiles('#model-files', downloads);
+    await page.waitForSelector('#status:text("Loaded VAE: 784 inputs, 2 latents")');
+  });
+
+  it('pauses, resumes and stops training', async () => {
+    const points = async (): Promise<number> => Number(await page.getAttribute('#elbo-chart', 'data-points'));
+    await setField(page, 'epochs', '500');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.querySelector('#elbo-chart')?.getAttribute('data-points')) > 3);
+    await page.click('#pause');
+    await page.waitForSelector('body[data-state="paused"]');
+    await page.waitForTimeout(300); // the step in flight still reports
+    const whilePaused = await points();
+    await page.waitForTimeout(1500);
+    expect(await points()).toBe(whilePaused);
+    await page.click('#resume');
+    await page.waitForFunction((before) => Number(document.querySelector('#elbo-chart')?.getAttribute('data-points')) > before + 2, whilePaused);
+    await page.click('#stop');
+    await page.waitForSelector('body[data-state="stopped"]');
+    expect(await page.textContent('#status')).toContain('Stopped');
+  });
+
   it('opens an NWB file through the file input and shows its unit count', async () => {
     await page.setInputFiles('#data-file', nwbFile);
     await page.waitForSelector('#data-name:text("pynapple_phy_A8604-211122.nwb")', { timeout: 30_000 });
