@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../paths.js';
+import { parseTarget } from './setup.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,4 +29,26 @@ export async function importPackageScript<T>(packageDir: string, script: string)
   const file = join(REPO_ROOT, packageDir, 'build', 'scripts', script);
   if (!existsSync(file)) throw new Error(`${packageDir}/build/scripts/${script} does not exist (its tsconfig.scripts.json did not produce it)`);
   return (await import(pathToFileURL(file).href)) as T;
+}
+
+/** Options every seq-vae benchmark script takes (they start the runtime themselves). */
+export interface SeqVaeScriptOptions {
+  backend: 'cpu' | 'wasm';
+  kernels: 'default' | 'assemblyscript';
+  epochs?: number;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+/** The script options for an elbo target id such as `elbo-wasm-assemblyscript`. */
+export function seqVaeScriptOptions(benchmark: string, targetId: string, params: { epochs?: number; seed: number }): SeqVaeScriptOptions {
+  const target = parseTarget(targetId);
+  if (target.via !== 'elbo') throw new Error(`${benchmark} runs on elbo targets, not '${targetId}'`);
+  return {
+    backend: target.backend,
+    kernels: target.kernels === 'assemblyscript' ? 'assemblyscript' : 'default',
+    ...(params.epochs === undefined ? {} : { epochs: params.epochs }),
+    seed: params.seed,
+    log: (line) => process.stderr.write(`    ${line}\n`),
+  };
 }

@@ -1,6 +1,7 @@
 import { Generator } from '@elbo/runtime';
 import { importOptional } from '../optional.js';
-import { importPackageScript } from './scripts.js';
+import { importPackageScript, seqVaeScriptOptions } from './scripts.js';
+import type { SeqVaeScriptOptions } from './scripts.js';
 import { parseTarget, setupTarget } from './setup.js';
 import type { TargetSummary } from './setup.js';
 
@@ -29,13 +30,7 @@ export interface LorenzResult {
 }
 
 interface LorenzScript {
-  lorenzBenchmark(options: {
-    backend: 'cpu' | 'wasm';
-    kernels: 'default' | 'assemblyscript';
-    epochs?: number;
-    seed?: number;
-    log?: (line: string) => void;
-  }): Promise<LorenzResult>;
+  lorenzBenchmark(options: SeqVaeScriptOptions): Promise<LorenzResult>;
 }
 
 /**
@@ -50,16 +45,9 @@ export async function runVariant(variant: string, params: LorenzParams | SpeedPa
 }
 
 async function lorenzQuality(targetId: string, params: LorenzParams): Promise<LorenzResult> {
-  const target = parseTarget(targetId);
-  if (target.via !== 'elbo') throw new Error(`seq-vae-lorenz runs on elbo targets, not '${targetId}'`);
+  const options = seqVaeScriptOptions('seq-vae-lorenz', targetId, params);
   const script = await importPackageScript<LorenzScript>('packages/models/seq-vae', 'lorenz-benchmark.js');
-  return script.lorenzBenchmark({
-    backend: target.backend,
-    kernels: target.kernels === 'assemblyscript' ? 'assemblyscript' : 'default',
-    ...(params.epochs === undefined ? {} : { epochs: params.epochs }),
-    seed: params.seed,
-    log: (line) => process.stderr.write(`    ${line}\n`),
-  });
+  return script.lorenzBenchmark(options);
 }
 
 export interface SpeedParams {

@@ -1,5 +1,5 @@
-import { importPackageScript } from './scripts.js';
-import { parseTarget } from './setup.js';
+import { importPackageScript, seqVaeScriptOptions } from './scripts.js';
+import type { SeqVaeScriptOptions } from './scripts.js';
 
 export interface McMazeParams {
   /** Training epochs; undefined: the script's own default. */
@@ -18,25 +18,12 @@ export interface McMazeResult {
 }
 
 interface McMazeScript {
-  mcMazeBenchmark(options: {
-    backend: 'cpu' | 'wasm';
-    kernels: 'default' | 'assemblyscript';
-    epochs?: number;
-    seed?: number;
-    log?: (line: string) => void;
-  }): Promise<McMazeResult>;
+  mcMazeBenchmark(options: SeqVaeScriptOptions): Promise<McMazeResult>;
 }
 
 /** Variant ids are elbo targets; the package's script starts the runtime itself. */
 export async function runVariant(variant: string, params: McMazeParams): Promise<McMazeResult> {
-  const target = parseTarget(variant);
-  if (target.via !== 'elbo') throw new Error(`seq-vae-mc-maze runs on elbo targets, not '${variant}'`);
+  const options = seqVaeScriptOptions('seq-vae-mc-maze', variant, params);
   const script = await importPackageScript<McMazeScript>('packages/models/seq-vae', 'mc-maze-benchmark.js');
-  return script.mcMazeBenchmark({
-    backend: target.backend,
-    kernels: target.kernels === 'assemblyscript' ? 'assemblyscript' : 'default',
-    ...(params.epochs === undefined ? {} : { epochs: params.epochs }),
-    seed: params.seed,
-    log: (line) => process.stderr.write(`    ${line}\n`),
-  });
+  return script.mcMazeBenchmark(options);
 }
