@@ -44,24 +44,28 @@ function counterOf(lo: u32, hi: u32): u64 {
   return (<u64>hi << 32) | <u64>lo;
 }
 
-/** n uniforms in (0, 1) from blocks counter.. of key (k0, k1); uses ceil(n / 4) blocks. */
-export function fillUniform(out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
+/** n uniforms (or normals) from blocks counter.. of key (k0, k1); ceil(n / 4) blocks. */
+// @ts-ignore: decorator
+@inline function fill(normal: bool, out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
   let counter = counterOf(counterLo, counterHi);
   let i = 0;
-  for (; i + 32 <= n; i += 32, counter += 8) uniforms32(counter, k0, k1, out + (<usize>i << 2));
+  for (; i + 32 <= n; i += 32, counter += 8) {
+    if (normal) normals32(counter, k0, k1, out + (<usize>i << 2));
+    else uniforms32(counter, k0, k1, out + (<usize>i << 2));
+  }
   if (i < n) {
-    uniforms32(counter, k0, k1, groupOut);
+    if (normal) normals32(counter, k0, k1, groupOut);
+    else uniforms32(counter, k0, k1, groupOut);
     memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
   }
 }
 
+/** n uniforms in (0, 1) from blocks counter.. of key (k0, k1); uses ceil(n / 4) blocks. */
+export function fillUniform(out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
+  fill(false, out, n, k0, k1, counterLo, counterHi);
+}
+
 /** n standard normals from blocks counter.. of key (k0, k1); uses ceil(n / 4) blocks. */
 export function fillNormal(out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
-  let counter = counterOf(counterLo, counterHi);
-  let i = 0;
-  for (; i + 32 <= n; i += 32, counter += 8) normals32(counter, k0, k1, out + (<usize>i << 2));
-  if (i < n) {
-    normals32(counter, k0, k1, groupOut);
-    memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
-  }
+  fill(true, out, n, k0, k1, counterLo, counterHi);
 }

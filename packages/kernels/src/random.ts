@@ -19,17 +19,22 @@ function advance(rng: Generator, blocks: number): void {
   rng.reserveBlocks(blocks);
 }
 
+/** Runs a stream kernel (uniforms or normals) on `out` and advances `rng` past its blocks. */
+function fillFromStream<T extends FloatArray>(where: string, out: T, rng: Generator | undefined, normal: boolean): T {
+  const s = streamOf(where, rng);
+  withArrays(where, [{ name: 'out', array: out, input: false, output: true }], ([ptr], m) =>
+    (normal ? m.exports.fillNormal : m.exports.fillUniform)(ptr!, out.length, s.k0, s.k1, s.lo, s.hi),
+  );
+  advance(s.rng, Math.ceil(out.length / 4));
+  return out;
+}
+
 /**
  * Fills `out` with uniform draws in (0, 1): the same numbers as `rng.fillUniform(out)`
  * of @elbo/runtime, bit for bit, and leaves `rng` at the same position.
  */
 export function sampleUniform<T extends FloatArray>(out: T, rng?: Generator): T {
-  const s = streamOf('sampleUniform', rng);
-  withArrays('sampleUniform', [{ name: 'out', array: out, input: false, output: true }], ([ptr], m) =>
-    m.exports.fillUniform(ptr!, out.length, s.k0, s.k1, s.lo, s.hi),
-  );
-  advance(s.rng, Math.ceil(out.length / 4));
-  return out;
+  return fillFromStream('sampleUniform', out, rng, false);
 }
 
 /**
@@ -39,12 +44,7 @@ export function sampleUniform<T extends FloatArray>(out: T, rng?: Generator): T 
  * leaves `rng` at the same position.
  */
 export function sampleNormal<T extends FloatArray>(out: T, rng?: Generator): T {
-  const s = streamOf('sampleNormal', rng);
-  withArrays('sampleNormal', [{ name: 'out', array: out, input: false, output: true }], ([ptr], m) =>
-    m.exports.fillNormal(ptr!, out.length, s.k0, s.k1, s.lo, s.hi),
-  );
-  advance(s.rng, Math.ceil(out.length / 4));
-  return out;
+  return fillFromStream('sampleNormal', out, rng, true);
 }
 
 function parameterArray(where: string, name: string, value: number | FloatArray, n: number): FloatArray {
