@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { linearWarmup } from '@elbo/objectives';
+import { capacityAnnealing, linearWarmup } from '@elbo/objectives';
 import { Generator, testing } from '@elbo/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteLossError } from './training-loop.js';
@@ -319,6 +319,25 @@ describe('VAE', () => {
       vae.dispose();
     }
     poissonData.dispose();
+  });
+
+  it('feeds KL schedules the optimizer step, or the epoch with schedulePer', async () => {
+    const vae = small();
+    for (const [schedulePer, expected] of [
+      ['step', [0, 1, 2, 3]],
+      ['epoch', [0, 0, 1, 1]],
+    ] as const) {
+      const seen: number[] = [];
+      const klWeight = (t: number): number => {
+        seen.push(t);
+        return 0.5;
+      };
+      await vae.fit(train, { epochs: 2, batchSize: 128, seed: 1, objective: { type: 'elbo', klWeight, schedulePer } });
+      expect(seen).toEqual(expected);
+    }
+    const history = await vae.fit(train, { epochs: 1, batchSize: 128, seed: 1, objective: { type: 'elbo', klWeight: 5, capacity: capacityAnnealing({ max: 3, steps: 2 }) } });
+    expect(Number.isFinite(history.epochs[0]!.loss)).toBe(true);
+    vae.dispose();
   });
 
   it('rejects bad options and data with messages naming them', async () => {
