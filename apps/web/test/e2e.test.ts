@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
+// Its own build folder: nx may run the package's `build` (into dist/) at the same time.
+const testBuild = fileURLToPath(new URL('../test-results/app/', import.meta.url));
 const readmeScreenshot = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 const nwbFile = fileURLToPath(new URL('../../../../shared/data/nwb/pynapple_phy_A8604-211122.nwb', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -63,9 +65,9 @@ describe('the web app in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: appRoot, logLevel: 'error' });
+    await build({ root: appRoot, logLevel: 'error', build: { outDir: testBuild, emptyOutDir: true } });
     const port = await freePort();
-    server = await preview({ root: appRoot, logLevel: 'error', preview: { host: '127.0.0.1', port, strictPort: true } });
+    server = await preview({ root: appRoot, logLevel: 'error', build: { outDir: testBuild }, preview: { host: '127.0.0.1', port, strictPort: true } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
