@@ -49,7 +49,10 @@ function errorLine(run: Run): string {
 }
 
 const VAE_ARGS = ['train', 'vae', '--data', MNIST, '--limit', '300', '--epochs', '3', '--batch-size', '100', '--latent-dim', '4', '--hidden', '32', '--backend', 'wasm', '--kl-warmup-epochs', '2'];
-const SEQ_ARGS = ['train', 'seq-vae', '--data', NWB, '--align', 'move_onset_time', '--window=-0.25,0.45', '--limit', '24', '--epochs', '2', '--hidden', '8', '--latent-dim', '3', '--batch-size', '12', '--backend', 'wasm'];
+// Part of the SeqVAE's settings come from --config (camelCase, kebab-case and list values).
+const SEQ_CONFIG = join(work, 'seq-config.json');
+writeFileSync(SEQ_CONFIG, JSON.stringify({ epochs: 2, latentDim: 3, hidden: [8], 'batch-size': 12 }));
+const SEQ_ARGS = ['train', 'seq-vae', '--data', NWB, '--align', 'move_onset_time', '--window=-0.25,0.45', '--limit', '24', '--config', SEQ_CONFIG, '--backend', 'wasm'];
 
 describe('elbo with a VAE on MNIST (IDX)', () => {
   const out = join(work, 'vae');
@@ -118,7 +121,10 @@ describe('elbo with a SeqVAE on MC_Maze (NWB)', () => {
   it('trains, then encodes [trials, bins, K], samples [n, steps, neurons] and reports bits/spike', async () => {
     const trained = await elbo([...SEQ_ARGS, '--out', out]);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stderr).toMatch(/107 units, 24 trials|107 units, 100 trials/);
+    expect(trained.stderr).toMatch(/NWB 107 units, 100 trials aligned to move_onset_time, window \[-0\.25, 0\.45\] s, 35 bins of 20 ms, first 24/);
+    const { settings, history } = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { settings: Record<string, unknown>; history: unknown[] };
+    expect(settings).toMatchObject({ epochs: 2, latentDim: 3, hidden: [8], batchSize: 12 });
+    expect(history).toHaveLength(2);
     const latents = join(work, 'seq-latents.npy');
     const encoded = await elbo(['encode', '--model', out, '--data', NWB, '--limit', '10', '--out', latents, '--samples', '4']);
     expect(encoded.code, encoded.stderr).toBe(0);
@@ -139,7 +145,7 @@ describe('elbo with a SeqVAE on MC_Maze (NWB)', () => {
   });
 
   it('resumes after Ctrl-C to the same weights as an uninterrupted run', async () => {
-    const args = [...SEQ_ARGS, '--epochs', '3'];
+    const args = [...SEQ_ARGS, '--epochs', '3']; // the command line wins over --config's 2
     const whole = join(work, 'seq-whole');
     expect((await elbo([...args, '--out', whole])).code).toBe(0);
     const dir = join(work, 'seq-interrupted');
@@ -160,6 +166,7 @@ describe('elbo with a SeqVAE on MC_Maze (NWB)', () => {
     const resumed = await elbo([...args, '--out', dir, '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(readFileSync(join(dir, 'weights.bin')).equals(readFileSync(join(whole, 'weights.bin')))).toBe(true);
+    expect((JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as { history: unknown[] }).history).toHaveLength(3);
   });
 });
 
