@@ -96,7 +96,7 @@ export async function mcMazeBenchmark(options: McMazeBenchmarkOptions = {}): Pro
 
   const latentDim = options.latentDim ?? 8;
   const hidden = options.hidden ?? 32;
-  const epochs = options.epochs ?? 150;
+  const epochs = options.epochs ?? 80;
   const model = new SeqVAE({
     obsDim: neurons,
     latentDim,

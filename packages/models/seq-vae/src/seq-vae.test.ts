@@ -52,6 +52,24 @@ describe('SeqVAE', () => {
     }
   });
 
+  it('trains every likelihood, readout and transition (finite losses, one step each)', async () => {
+    const counts = poissonData(4, 5, 3, 2);
+    const binary = { x: counts.x.map((v) => Math.min(v, 1)), shape: counts.shape };
+    for (const [likelihood, data] of [
+      [{ type: 'poisson', readout: 'mlp', hidden: 5 }, counts],
+      [{ type: 'gaussian', readout: 'linear' }, counts],
+      [{ type: 'bernoulli', readout: 'mlp', hidden: 5 }, binary],
+    ] as const) {
+      for (const transition of ['linear', { type: 'gated', hidden: 6 }] as const) {
+        const model = new SeqVAE({ obsDim: 3, latentDim: 2, likelihood, transition, encoder: small, seed: 3 });
+        const history = await model.fit(data, { epochs: 1, batchSize: 4, samples: 2, freeBits: 0.1, rng: Generator.fromSeed(1) });
+        expect(Number.isFinite(history.loss[0]!)).toBe(true);
+        expect(history.kl[0]!).toBeGreaterThanOrEqual(0);
+        model.dispose();
+      }
+    }
+  });
+
   it('ignores padded steps: a padded trial scores and infers as its unpadded prefix', () => {
     const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 5 });
     const full = poissonData(1, 4, 3, 6);
