@@ -37,9 +37,7 @@ export async function vaeViews(vae: VAE, data: LoadedData, seed: number): Promis
 
   const reconstructions = await read(tf.tidy(() => vae.reconstruct(tf.tensor2d(originals, [shown, features]))));
   const samples = await read(vae.sample(SAMPLED, { rng }));
-  const encoding = vae.encode(tf.tensor2d(x.subarray(0, pointCount * features), [pointCount, features]));
-  tf.dispose(encoding.logvar);
-  const means = await read(encoding.mean);
+  const means = await read(tf.tidy(() => vae.encode(tf.tensor2d(x.subarray(0, pointCount * features), [pointCount, features])).mean));
   const latents = new Float32Array(pointCount * 2);
   for (let i = 0; i < pointCount; i++) {
     latents[2 * i] = means[i * latentDim]!;
