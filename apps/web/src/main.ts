@@ -41,7 +41,7 @@ function setButtons(state: 'idle' | 'training' | 'paused'): void {
 }
 
 element('runtime-status').textContent += globalThis.crossOriginIsolated
-  ? ' Cross-origin isolated: WebAssembly threads available.'
+  ? ' Cross-origin isolated: the WebAssembly backend can use threads.'
   : ' Not cross-origin isolated: WebAssembly runs on one thread.';
 
 function showData(result: LoadResult): void {

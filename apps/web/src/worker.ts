@@ -17,6 +17,7 @@ const scope = self as unknown as WorkerScope;
 
 const STORE_KEYS = { vae: 'indexeddb://elbo-web-vae', 'seq-vae': 'indexeddb://elbo-web-seq-vae' } as const;
 const VIEW_SEED = 7;
+const SEQ_OBJECTIVES: readonly TrainSettings['objective'][] = ['elbo', 'beta-elbo', 'kl-warmup', 'free-bits'];
 
 let data: LoadedData | undefined;
 let model: { kind: 'vae'; vae: VAE } | { kind: 'seq-vae'; seq: SeqVAE } | undefined;
@@ -81,6 +82,13 @@ function point(step: number, epoch: number, terms: Readonly<Record<string, numbe
 
 async function train(runtime: RuntimeSettings, settings: TrainSettings): Promise<void> {
   const current = requireData();
+  // Checked before anything changes, so a bad choice keeps the current model.
+  if (settings.model === 'seq-vae') {
+    if (current.shape.length !== 3) throw new Error(`SeqVAE needs sequences [trials, steps, neurons]; ${current.name} is [${current.shape.join(', ')}]: choose the VAE`);
+    if (!SEQ_OBJECTIVES.includes(settings.objective)) {
+      throw new Error(`SeqVAE trains on the sequential ELBO: choose ELBO, β-ELBO, KL warm-up or free bits, not ${settings.objective}`);
+    }
+  }
   const report = await startRuntime(runtime, settings.seed);
   disposeModel();
   controller = new AbortController();
@@ -126,7 +134,6 @@ async function train(runtime: RuntimeSettings, settings: TrainSettings): Promise
       inputs.dispose();
     }
   } else {
-    if (current.shape.length !== 3) throw new Error(`SeqVAE needs sequences [trials, steps, neurons]; ${current.name} is [${current.shape.join(', ')}]: choose the VAE`);
     const [trials = 0, steps = 0, neurons = 0] = current.shape;
     const seq = new SeqVAE({
       obsDim: neurons,
@@ -164,9 +171,6 @@ async function train(runtime: RuntimeSettings, settings: TrainSettings): Promise
         await checkpoint();
       },
     };
-    if (!['elbo', 'kl-warmup', 'free-bits', 'beta-elbo'].includes(settings.objective)) {
-      throw new Error(`SeqVAE trains on the sequential ELBO: choose ELBO, β-ELBO, KL warm-up or free bits, not ${settings.objective}`);
-    }
     await seq.fit({ x: current.x, shape: [trials, steps, neurons] }, options);
   }
 }

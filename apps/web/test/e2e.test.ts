@@ -104,7 +104,12 @@ describe('the web app in Chromium', () => {
   it('trains a 2-D VAE on the bundled MNIST sample and draws reconstructions, samples, traversal and latents', async () => {
     await page.click('#load-mnist');
     await page.waitForSelector('#data-name:text("MNIST sample")');
-    await train(page, { epochs: '8', backend: 'wasm', kernels: 'tfjs-ops' });
+    // A SeqVAE needs sequences: the page says so and stays ready.
+    await setField(page, 'model', 'seq-vae');
+    await page.click('#train');
+    await page.waitForSelector('#status.error:text("SeqVAE needs sequences [trials, steps, neurons]; MNIST sample is [1000, 784]")');
+    await page.waitForSelector('#train:enabled');
+    await train(page, { model: 'vae', epochs: '8', backend: 'wasm', kernels: 'tfjs-ops' });
     const elbos = await epochElbos(page);
     expect(elbos).toHaveLength(8);
     expect(elbos[7]!).toBeGreaterThan(elbos[0]!);
