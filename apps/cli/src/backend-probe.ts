@@ -18,3 +18,9 @@ export async function probeBackend(backend: Exclude<BackendChoice, 'auto'>, kern
     return { name: backend, kernels, available: false, reason };
   }
 }
+
+/** The gist of a reason for a human line: up to its first parenthesis (the full text stays in --json). */
+export function briefReason(reason: string): string {
+  const cut = reason.indexOf(' (', 40);
+  return cut > 0 ? reason.slice(0, cut) : reason;
+}

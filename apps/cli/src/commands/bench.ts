@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Generator } from '@elbo/runtime';
 import { VAE } from '@elbo/vae';
-import { probeBackend } from '../backend-probe.js';
+import { briefReason, probeBackend } from '../backend-probe.js';
 import { EXIT } from '../errors.js';
 import { formatNumber } from '../progress.js';
 import type { Reporter } from '../reporter.js';
@@ -33,7 +33,7 @@ export async function benchCommand(options: BenchOptions, reporter: Reporter): P
       const probe = await probeBackend(backend as Exclude<BackendChoice, 'auto'>, kernels, 1);
       if (!probe.available) {
         results.push({ backend, kernels, available: false, reason: probe.reason });
-        reporter.note(`${backend} + ${kernels}: not available (${probe.reason})`);
+        reporter.note(`${`${backend} + ${kernels}`.padEnd(28)} not available: ${briefReason(probe.reason)}`);
         continue;
       }
       const samplesPerSecond = await vaeStepSpeed(options.steps, options.batchSize);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EXIT } from '../errors.js';
-import { probeBackend } from '../backend-probe.js';
+import { briefReason, probeBackend } from '../backend-probe.js';
 import type { Reporter } from '../reporter.js';
 import { CLI_VERSION } from '../version.js';
 
@@ -32,10 +32,10 @@ export async function infoCommand(reporter: Reporter): Promise<number> {
   reporter.say('backends');
   for (const b of backends) {
     if (b.available) reporter.say(`  ${b.name.padEnd(20)} available${b.simd === null ? '' : `, SIMD ${b.simd ? 'on' : 'off'}`}, ${b.threads} thread${b.threads === 1 ? '' : 's'}`);
-    else reporter.say(`  ${b.name.padEnd(20)} not available: ${b.reason}`);
+    else reporter.say(`  ${b.name.padEnd(20)} not available: ${briefReason(b.reason ?? '')}`);
   }
   reporter.say('kernels');
-  for (const k of kernels) reporter.say(`  ${k.name.padEnd(20)} ${k.available ? `available (${k.plugin})` : `not available: ${k.reason}`}`);
+  for (const k of kernels) reporter.say(`  ${k.name.padEnd(20)} ${k.available ? `available (${k.plugin})` : `not available: ${briefReason(k.reason ?? '')}`}`);
   reporter.result({ ok: true, command: 'info', versions, backends, kernels, platform: `${process.platform}-${process.arch}` });
   return EXIT.ok;
 }
