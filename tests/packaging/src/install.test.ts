@@ -70,6 +70,11 @@ describe('tarballs', () => {
     expect(published.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('are all built before this suite runs: it depends on each of them, so nx builds them first', () => {
+    const own = readManifest(join(repositoryRoot, 'tests/packaging/package.json')).devDependencies ?? {};
+    expect(published.map((pkg) => pkg.name).filter((name) => !(name in own))).toEqual([]);
+  });
+
   it('hold only dist, README.md, LICENSE, CHANGELOG.md and package.json', () => {
     for (const pkg of packed) {
       expect(pkg.files.filter((path) => !allowedInTarball(path)), pkg.name).toEqual([]);
@@ -153,15 +158,12 @@ describe('Vite page per package', () => {
       wasmAssets: Object.keys(size.assets).filter((file) => file.endsWith('.wasm')).length,
     }));
     console.table(table);
-    for (const [name, size] of sizes) {
-      if (size.warnings.length > 0) console.warn(`${name} page, Vite warnings:\n${size.warnings.join('\n')}`);
-    }
   });
 
-  it('builds every page without errors', () => {
-    for (const [name, size] of sizes) {
-      expect(size.warnings.filter((warning) => warning.startsWith('error:')), name).toEqual([]);
-    }
+  it('builds every page without errors or warnings', () => {
+    // A warning here is usually a Node built-in imported statically by a browser
+    // package ("externalized for browser compatibility"): import it lazily instead.
+    for (const [name, size] of sizes) expect(size.warnings, name).toEqual([]);
   });
 
   it('keeps each package under its gzip budget on top of tfjs', () => {
