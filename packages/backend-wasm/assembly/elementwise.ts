@@ -146,3 +146,49 @@ export function softplus(input: usize, output: usize, n: i32): void {
 export function sqrt(input: usize, output: usize, n: i32): void {
   map(input, output, n, 4);
 }
+
+// One Adam step for n float32 parameters, in one pass: reads the gradient g, the
+// moments m and v and the weights w, writes the new values to mOut, vOut and wOut
+// (which may alias their inputs). Every operation is the one tfjs's AdamOptimizer
+// runs, in its order and in float32, so the results are the same bits:
+//   m' = m b1 + g (1 - b1);  v' = v b2 + g² (1 - b2)
+//   w' = (m' / c1) / (sqrt(v' / c2) + eps) (-lr) + w,  c = 1 - beta^t
+export function adam(
+  g: usize, m: usize, v: usize, w: usize, mOut: usize, vOut: usize, wOut: usize, n: i32,
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32,
+  correction1: f32, correction2: f32, epsilon: f32, negativeRate: f32,
+): void {
+  const b1 = f32x4.splat(beta1);
+  const c1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(beta2);
+  const c2 = f32x4.splat(oneMinusBeta2);
+  const k1 = f32x4.splat(correction1);
+  const k2 = f32x4.splat(correction2);
+  const e = f32x4.splat(epsilon);
+  const r = f32x4.splat(negativeRate);
+  const full = n & ~3;
+  for (let i = 0; i < full; i += 4) {
+    const at = <usize>i << 2;
+    const gi = v128.load(g + at);
+    const mi = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gi, c1));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gi, gi), c2));
+    const step = f32x4.div(f32x4.div(mi, k1), f32x4.add(f32x4.sqrt(f32x4.div(vi, k2)), e));
+    const wi = f32x4.add(f32x4.mul(step, r), v128.load(w + at));
+    v128.store(mOut + at, mi);
+    v128.store(vOut + at, vi);
+    v128.store(wOut + at, wi);
+  }
+  for (let i = full; i < n; i++) {
+    const at = <usize>i << 2;
+    const gi = load<f32>(g + at);
+    const mi = load<f32>(m + at) * beta1 + gi * oneMinusBeta1;
+    const vi = load<f32>(v + at) * beta2 + gi * gi * oneMinusBeta2;
+    const step = mi / correction1 / (Mathf.sqrt(vi / correction2) + epsilon);
+    const wi = step * negativeRate + load<f32>(w + at);
+    store<f32>(mOut + at, mi);
+    store<f32>(vOut + at, vi);
+    store<f32>(wOut + at, wi);
+  }
+}
+
+export { gemm } from './gemm';

@@ -1,0 +1,76 @@
+// Single-precision matrix product for the shapes of MLP training (batch 128, layers of
+// 20-800 units), working in place on tfjs-backend-wasm's heap. XNNPACK repacks its
+// right operand whenever it is a new tensor, which in training is every step (the
+// weights and the gradients change), and needs explicit transposes around it; this
+// kernel reads B row-major as it is, and A either row-major or transposed, with a
+// 4x8 block of C held in eight SIMD registers and K split into cache-sized slices.
+// Each C element is summed over k in increasing order, like the reference loops.
+
+const KC: i32 = 256;
+// @ts-ignore: decorator
+@inline
+function tile(a: usize, b: usize, c: usize, k0: i32, k1: i32, lda: i32, ldb: i32, ldc: i32, aT: bool, first: bool): void {
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (first) {
+    c00 = f32x4.splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+  } else {
+    const r1 = c + (<usize>ldc << 2), r2 = c + (<usize>ldc << 3), r3 = r2 + (<usize>ldc << 2);
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(r1); c11 = v128.load(r1, 16);
+    c20 = v128.load(r2); c21 = v128.load(r2, 16);
+    c30 = v128.load(r3); c31 = v128.load(r3, 16);
+  }
+  if (aT) {
+    for (let kk = k0; kk < k1; kk++) {
+      const bp = b + ((<usize>kk * ldb) << 2);
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const av = v128.load(a + ((<usize>kk * lda) << 2));
+      const a0 = i32x4.shuffle(av, av, 0, 0, 0, 0);
+      c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+      const a1 = i32x4.shuffle(av, av, 1, 1, 1, 1);
+      c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+      const a2 = i32x4.shuffle(av, av, 2, 2, 2, 2);
+      c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+      const a3 = i32x4.shuffle(av, av, 3, 3, 3, 3);
+      c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    }
+  } else {
+    const r1 = a + (<usize>lda << 2), r2 = a + (<usize>lda << 3), r3 = r2 + (<usize>lda << 2);
+    for (let kk = k0; kk < k1; kk++) {
+      const bp = b + ((<usize>kk * ldb) << 2);
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const o = <usize>kk << 2;
+      const a0 = v128.load32_splat(a + o);
+      c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+      const a1 = v128.load32_splat(r1 + o);
+      c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+      const a2 = v128.load32_splat(r2 + o);
+      c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+      const a3 = v128.load32_splat(r3 + o);
+      c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    }
+  }
+  const r1 = c + (<usize>ldc << 2), r2 = c + (<usize>ldc << 3), r3 = r2 + (<usize>ldc << 2);
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+// C [m, n] = A B, A [m, k] row-major (or, when aTransposed, given as [k, m]) and
+// B [k, n] row-major. Requires m % 4 == 0, n % 8 == 0 and k > 0.
+export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, aTransposed: i32): void {
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const k1 = min(k, k0 + KC);
+    const first = k0 == 0;
+    for (let j = 0; j < n; j += 8) {
+      for (let i = 0; i < m; i += 4) {
+        const cp = c + ((<usize>(i * n + j)) << 2);
+        if (aTransposed) tile(a + (<usize>i << 2), b + (<usize>j << 2), cp, k0, k1, m, n, n, true, first);
+        else tile(a + ((<usize>i * k) << 2), b + (<usize>j << 2), cp, k0, k1, k, n, n, false, first);
+      }
+    }
+  }
+}
