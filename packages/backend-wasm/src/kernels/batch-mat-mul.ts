@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdGemm, simdGemmTakes } from './simd-gemm.js';
 import { sizeOf, wasmKernel, withShape } from './wasm-backend.js';
 import type { WasmKernelFunc } from './wasm-backend.js';
 
@@ -11,7 +12,8 @@ import type { WasmKernelFunc } from './wasm-backend.js';
  *
  * This wrapper makes every product take the fast path: explicit transposes (a cheap
  * copy), a shared right-hand matrix folded into the rows of the left one, and other
- * batches run one matrix pair at a time.
+ * batches run one matrix pair at a time. Single products of the sizes MLP training
+ * uses go to elbo's SIMD product instead (simd-gemm.ts), which needs no packing.
  */
 export function fastBatchMatMul(original: WasmKernelFunc): WasmKernelFunc {
   const transpose = wasmKernel('Transpose');
@@ -36,6 +38,10 @@ export function fastBatchMatMul(original: WasmKernelFunc): WasmKernelFunc {
     const { m, k, n, batchA, batchB, outShape } = plan;
     const plain = { transposeA: false, transposeB: false };
     try {
+      if (batchA === 1 && batchB === 1 && simdGemmTakes(m, k, n)) {
+        // Our SIMD product reads A transposed or not, and B row-major without packing.
+        return simdGemm(backend, a, transposeB ? lastTwoSwapped(b) : b, transposeA, m, k, n, outShape);
+      }
       if (batchA === 1 && batchB === 1 && transposedProductIsCheaper(m, k, n, transposeA, transposeB)) {
         // C = (B^T A^T)^T: XNNPACK repacks its right operand on every new tensor, so
         // hand it the smaller one. B given transposed is already B^T, and so on.

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { transposedProductIsCheaper } from './batch-mat-mul.js';
+import { simdGemmTakes } from './simd-gemm.js';
 import { sizeOf, wasmKernel, withShape } from './wasm-backend.js';
 import type { WasmKernelFunc } from './wasm-backend.js';
 
@@ -9,7 +10,8 @@ import type { WasmKernelFunc } from './wasm-backend.js';
  * Transposes become explicit copies, and a shared right-hand matrix folds the left
  * batches into rows. A single product whose right operand is much larger than its
  * left one (a decoder's output layer) is unfused: BatchMatMul then packs the smaller
- * operand (see batch-mat-mul.ts), and the bias and ReLU follow as two cheap kernels.
+ * operand (see batch-mat-mul.ts), and the bias and ReLU follow as two cheap kernels;
+ * so is one that elbo's SIMD product takes (simd-gemm.ts).
  * Fully batched products keep the original kernel: the bias and PReLU weights would
  * need per-batch handling, and no elbo model produces them.
  */
@@ -77,7 +79,7 @@ function unfusedIfCheaper(args: Parameters<WasmKernelFunc>[0]): tf.TensorInfo | 
   const k = transposeA ? a.shape[1]! : a.shape[2]!;
   const kb = transposeB ? b.shape[2]! : b.shape[1]!;
   const n = transposeB ? b.shape[1]! : b.shape[2]!;
-  if (k !== kb || !transposedProductIsCheaper(m, k, n, transposeA, transposeB)) return undefined;
+  if (k !== kb || !(simdGemmTakes(m, k, n) || transposedProductIsCheaper(m, k, n, transposeA, transposeB))) return undefined;
 
   let out = wasmKernel('BatchMatMul')({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } });
   if (bias != null) {
