@@ -59,17 +59,59 @@ function tile(a: usize, b: usize, c: usize, k0: i32, k1: i32, lda: i32, ldb: i32
   v128.store(r3, c30); v128.store(r3, c31, 16);
 }
 
+// The same for a 4x4 block: the last four columns when n % 8 == 4.
+// @ts-ignore: decorator
+@inline
+function tile4(a: usize, b: usize, c: usize, k0: i32, k1: i32, lda: i32, ldb: i32, ldc: i32, aT: bool, first: bool): void {
+  const r1 = c + (<usize>ldc << 2), r2 = c + (<usize>ldc << 3), r3 = r2 + (<usize>ldc << 2);
+  let c0: v128, c1: v128, c2: v128, c3: v128;
+  if (first) {
+    c0 = f32x4.splat(0); c1 = c0; c2 = c0; c3 = c0;
+  } else {
+    c0 = v128.load(c); c1 = v128.load(r1); c2 = v128.load(r2); c3 = v128.load(r3);
+  }
+  if (aT) {
+    for (let kk = k0; kk < k1; kk++) {
+      const b0 = v128.load(b + ((<usize>kk * ldb) << 2));
+      const av = v128.load(a + ((<usize>kk * lda) << 2));
+      c0 = f32x4.add(c0, f32x4.mul(i32x4.shuffle(av, av, 0, 0, 0, 0), b0));
+      c1 = f32x4.add(c1, f32x4.mul(i32x4.shuffle(av, av, 1, 1, 1, 1), b0));
+      c2 = f32x4.add(c2, f32x4.mul(i32x4.shuffle(av, av, 2, 2, 2, 2), b0));
+      c3 = f32x4.add(c3, f32x4.mul(i32x4.shuffle(av, av, 3, 3, 3, 3), b0));
+    }
+  } else {
+    const a1 = a + (<usize>lda << 2), a2 = a + (<usize>lda << 3), a3 = a2 + (<usize>lda << 2);
+    for (let kk = k0; kk < k1; kk++) {
+      const b0 = v128.load(b + ((<usize>kk * ldb) << 2));
+      const o = <usize>kk << 2;
+      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a + o), b0));
+      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + o), b0));
+      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + o), b0));
+      c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + o), b0));
+    }
+  }
+  v128.store(c, c0); v128.store(r1, c1); v128.store(r2, c2); v128.store(r3, c3);
+}
+
 // C [m, n] = A B, A [m, k] row-major (or, when aTransposed, given as [k, m]) and
-// B [k, n] row-major. Requires m % 4 == 0, n % 8 == 0 and k > 0.
+// B [k, n] row-major. Requires m % 4 == 0, n % 4 == 0 and k > 0.
 export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, aTransposed: i32): void {
   for (let k0 = 0; k0 < k; k0 += KC) {
     const k1 = min(k, k0 + KC);
     const first = k0 == 0;
-    for (let j = 0; j < n; j += 8) {
+    const n8 = n & ~7;
+    for (let j = 0; j < n8; j += 8) {
       for (let i = 0; i < m; i += 4) {
         const cp = c + ((<usize>(i * n + j)) << 2);
         if (aTransposed) tile(a + (<usize>i << 2), b + (<usize>j << 2), cp, k0, k1, m, n, n, true, first);
         else tile(a + ((<usize>i * k) << 2), b + (<usize>j << 2), cp, k0, k1, k, n, n, false, first);
+      }
+    }
+    if (n8 < n) {
+      for (let i = 0; i < m; i += 4) {
+        const cp = c + ((<usize>(i * n + n8)) << 2);
+        if (aTransposed) tile4(a + (<usize>i << 2), b + (<usize>n8 << 2), cp, k0, k1, m, n, n, true, first);
+        else tile4(a + ((<usize>i * k) << 2), b + (<usize>n8 << 2), cp, k0, k1, k, n, n, false, first);
       }
     }
   }

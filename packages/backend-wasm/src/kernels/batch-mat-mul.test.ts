@@ -30,9 +30,10 @@ const CASES: Case[] = [
   { a: [3, 40], b: [40, 30] },
   { a: [1, 3, 40], b: [1, 40, 30] },
   { a: [4, 5, 7], b: [4, 7, 3] },
-  // Sizes elbo's SIMD product takes (m % 4 = 0, n % 8 = 0, at least 64^3 products),
+  // Sizes elbo's SIMD product takes (m % 4 = 0, n % 4 = 0, at least 64^3 products),
   // in the product or its gradients; k = 300 spans two of its 256-long slices.
   { a: [128, 96], b: [96, 40] },
+  { a: [128, 120], b: [120, 20] },
   { a: [64, 300], b: [300, 16] },
   { a: [2, 3, 4, 6], b: [2, 3, 6, 5] },
   { a: [4, 5, 7], b: [7, 3], broadcast: true },

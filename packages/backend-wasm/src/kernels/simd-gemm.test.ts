@@ -14,7 +14,8 @@ describe('SIMD matrix product on wasm()', () => {
     expect(simdGemmTakes(128, 784, 400)).toBe(true);
     expect(simdGemmTakes(784, 128, 400)).toBe(true);
     expect(simdGemmTakes(400, 128, 784)).toBe(true);
-    expect(simdGemmTakes(128, 400, 20)).toBe(false); // n not a multiple of 8
+    expect(simdGemmTakes(128, 400, 20)).toBe(true); // 4x8 blocks and one 4x4 column
+    expect(simdGemmTakes(128, 400, 30)).toBe(false); // n not a multiple of 4
     expect(simdGemmTakes(6, 400, 400)).toBe(false); // m not a multiple of 4
     expect(simdGemmTakes(8, 8, 8)).toBe(false); // too small to pay
   });
