@@ -192,3 +192,23 @@ export function adam(
 }
 
 export { gemm } from './gemm';
+
+// Column sums: out[j] = sum over i of x[i, j] for a [rows, cols] matrix, rows added in
+// order (the bias gradients of dense layers: a sum over the batch). tfjs-backend-wasm
+// transposes the matrix first to reduce along its last axis.
+export function sumRows(x: usize, out: usize, rows: i32, cols: i32): void {
+  const full = cols & ~3;
+  const bytes = <usize>cols << 2;
+  memory.fill(out, 0, bytes);
+  for (let i = 0; i < rows; i++) {
+    const row = x + <usize>i * bytes;
+    for (let j = 0; j < full; j += 4) {
+      const at = <usize>j << 2;
+      v128.store(out + at, f32x4.add(v128.load(out + at), v128.load(row + at)));
+    }
+    for (let j = full; j < cols; j++) {
+      const at = <usize>j << 2;
+      store<f32>(out + at, load<f32>(out + at) + load<f32>(row + at));
+    }
+  }
+}

@@ -3,6 +3,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { patchAdamOptimizer, registerAdamKernel } from './adam.js';
 import type { AdamExport } from './adam.js';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise-wasm.js';
+import { columnSum } from './column-sum.js';
+import type { SumRowsExport } from './column-sum.js';
 import { setSimdGemm } from './simd-gemm.js';
 import type { GemmExport } from './simd-gemm.js';
 import { replaceWasmKernel, sizeOf } from './wasm-backend.js';
@@ -12,7 +14,7 @@ import type { WasmKernelFunc } from './wasm-backend.js';
 export const SIMD_UNARY_KERNELS = { Exp: 'exp', Log: 'log', Log1p: 'log1p', Softplus: 'softplus', Sqrt: 'sqrt' } as const;
 
 type UnaryExport = (input: number, output: number, n: number) => void;
-type ElementwiseExports = Record<(typeof SIMD_UNARY_KERNELS)[keyof typeof SIMD_UNARY_KERNELS], UnaryExport> & { adam: AdamExport; gemm: GemmExport };
+type ElementwiseExports = Record<(typeof SIMD_UNARY_KERNELS)[keyof typeof SIMD_UNARY_KERNELS], UnaryExport> & { adam: AdamExport; gemm: GemmExport; sumRows: SumRowsExport };
 
 function wasmBytes(): Uint8Array<ArrayBuffer> {
   const binary = atob(ELEMENTWISE_WASM_BASE64);
@@ -25,7 +27,8 @@ function wasmBytes(): Uint8Array<ArrayBuffer> {
  * Loads the SIMD module onto the running wasm backend's memory and replaces Exp, Log,
  * Log1p, Softplus and Sqrt, which tfjs-backend-wasm computes with scalar libm calls
  * (6-13 ns per element against ~1 here), and makes tf.train.adam update each variable
- * in one pass (adam.ts), and gives BatchMatMul its SIMD product (simd-gemm.ts). Returns why it could not, or undefined: it
+ * in one pass (adam.ts), gives BatchMatMul its SIMD product (simd-gemm.ts) and Sum over leading axes its
+ * column sums (column-sum.ts). Returns why it could not, or undefined: it
  * needs WebAssembly SIMD and a non-shared heap (the threaded build shares its memory,
  * which a module importing a plain memory cannot use).
  */
@@ -44,6 +47,7 @@ export async function registerSimdUnaryKernels(backend: BackendWasm): Promise<st
     replaceWasmKernel(kernelName, (original) => simdUnary(original, exports[exportName]));
   }
   setSimdGemm(exports.gemm);
+  replaceWasmKernel('Sum', (original) => columnSum(original, exports.sumRows));
   registerAdamKernel(exports.adam);
   patchAdamOptimizer();
   return undefined;
