@@ -23,7 +23,7 @@ const KiB = 1024;
 const initialBudgets: Record<string, number> = {
   '@elbo/runtime': 8 * KiB,
   '@elbo/backend-cuda': 4 * KiB,
-  '@elbo/backend-wasm': 16 * KiB,
+  '@elbo/backend-wasm': 20 * KiB,
   '@elbo/data-io': 48 * KiB,
   '@elbo/distributions': 24 * KiB,
   '@elbo/kernels': 40 * KiB,
