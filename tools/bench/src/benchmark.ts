@@ -8,6 +8,8 @@ export interface BenchContext {
   readonly smoke: boolean;
   /** Override of the timed repetitions per variant (speed benchmarks). */
   readonly repetitions?: number;
+  /** Run only the variants whose id contains this text (`--only`). */
+  readonly only?: string;
   /** Relay child processes' progress output. */
   readonly verbose: boolean;
   /** A progress line on stderr. */
@@ -41,6 +43,10 @@ export function emptyOutput(options: Record<string, unknown>): BenchOutput {
  * crash) becomes a `skipped` entry with the reason, so the other variants still run.
  */
 export async function attempt<T>(output: BenchOutput, id: string, context: BenchContext, task: () => Promise<T>): Promise<T | undefined> {
+  if (context.only !== undefined && !id.includes(context.only)) {
+    output.skipped.push({ id, reason: `not selected (--only ${context.only})` });
+    return undefined;
+  }
   context.log(`  ${id} ...`);
   try {
     return await task();

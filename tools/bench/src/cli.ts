@@ -1,4 +1,5 @@
-// npm run bench [-- <name>...] [--full] [--smoke] [--repetitions N] [--out DIR] [--verbose] [--list]
+// npm run bench [-- <name>...] [--full] [--smoke] [--repetitions N] [--only TEXT] [--out DIR] [--verbose] [--list] [--report]
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchContext } from './benchmark.js';
@@ -17,15 +18,17 @@ const { values, positionals } = parseArgs({
     full: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
     repetitions: { type: 'string' },
+    only: { type: 'string' },
     out: { type: 'string', default: DEFAULT_OUT },
     verbose: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
+    report: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help || values.list) {
-  console.log('usage: npm run bench [-- <name>...] [--full] [--smoke] [--repetitions N] [--out DIR] [--verbose]\n');
+  console.log('usage: npm run bench [-- <name>...] [--full] [--smoke] [--repetitions N] [--only TEXT] [--out DIR] [--verbose] [--report]\n');
   for (const b of BENCHMARKS) console.log(`  ${b.name.padEnd(16)} ~${b.expectedMinutes} min  ${b.description}`);
   process.exit(0);
 }
@@ -49,9 +52,20 @@ const context: BenchContext = {
   full: values.full,
   smoke: values.smoke,
   repetitions,
+  ...(values.only === undefined ? {} : { only: values.only }),
   verbose: values.verbose,
   log: (line) => process.stderr.write(`${line}\n`),
 };
+
+if (values.report) {
+  // Print the tables of earlier runs from their JSON files, running nothing.
+  for (const benchmark of selected) {
+    const path = join(values.out, `${benchmark.name}.json`);
+    if (existsSync(path)) console.log(`${formatResult(JSON.parse(readFileSync(path, 'utf8')) as BenchResult)}\n`);
+    else console.log(`== ${benchmark.name}: no result at ${path}\n`);
+  }
+  process.exit(0);
+}
 
 const suiteStart = Date.now();
 let failed = 0;

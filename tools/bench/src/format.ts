@@ -16,6 +16,14 @@ export function formatNumber(value: number): string {
   return trim(value);
 }
 
+/** One more digit than formatNumber below 1000, for quality figures (nats, R^2, seconds) where 0.1 matters. */
+export function formatPrecise(value: number): string {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1000) return formatNumber(value);
+  return value === 0 ? '0' : String(Number(value.toPrecision(4)));
+}
+
+const isRate = (unit: string): boolean => unit.endsWith('/s');
+
 function trim(value: number): string {
   const abs = Math.abs(value);
   if (abs === 0) return '0';
@@ -33,11 +41,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function targetText(target: Target | undefined, met: boolean | undefined): string {
+function targetText(target: Target | undefined, met: boolean | undefined, format = formatNumber): string {
   if (!target) return '';
   const parts: string[] = [];
-  if (target.atLeast !== undefined) parts.push(`>= ${formatNumber(target.atLeast)}`);
-  if (target.atMost !== undefined) parts.push(`<= ${formatNumber(target.atMost)}`);
+  if (target.atLeast !== undefined) parts.push(`>= ${format(target.atLeast)}`);
+  if (target.atMost !== undefined) parts.push(`<= ${format(target.atMost)}`);
   return `${parts.join(' and ')} ${met ? 'MET' : 'NOT MET'}`;
 }
 
@@ -51,17 +59,20 @@ export function formatResult(result: BenchResult): string {
     out.push(
       table(
         ['variant', 'backend', 'kernels', 'median', 'min', 'max', 'reps', 'unit', 'target'],
-        result.measurements.map((r) => [
-          r.label,
-          r.backend,
-          r.kernels,
-          formatNumber(r.median),
-          formatNumber(r.min),
-          formatNumber(r.max),
-          String(r.repetitions),
-          r.unit,
-          targetText(r.target, r.met),
-        ]),
+        result.measurements.map((r) => {
+          const format = isRate(r.unit) ? formatNumber : formatPrecise;
+          return [
+            r.label,
+            r.backend,
+            r.kernels,
+            format(r.median),
+            format(r.min),
+            format(r.max),
+            String(r.repetitions),
+            r.unit,
+            targetText(r.target, r.met, format),
+          ];
+        }),
       ),
     );
   }
@@ -77,7 +88,7 @@ export function formatResult(result: BenchResult): string {
   if (result.references.length > 0) {
     out.push('');
     out.push('reference figures (not measured in this run):');
-    for (const r of result.references) out.push(`  ${r.what}: ${formatNumber(r.value)} ${r.unit} (${r.source})`);
+    for (const r of result.references) out.push(`  ${r.what}: ${(isRate(r.unit) ? formatNumber : formatPrecise)(r.value)} ${r.unit} (${r.source})`);
   }
   for (const s of result.skipped) out.push(`  skipped ${s.id}: ${s.reason.split('\n')[0]}`);
   for (const n of result.notes) out.push(`  note: ${n}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatNumber, formatResult, table } from './format.js';
+import { formatNumber, formatPrecise, formatResult, table } from './format.js';
 import { machineInfo } from './machine.js';
 import { compare, measurement, writeResult } from './result.js';
 import type { BenchResult } from './result.js';
@@ -67,6 +67,12 @@ describe('formatting', () => {
     expect(formatNumber(12.345)).toBe('12.3');
     expect(formatNumber(-126.94)).toBe('-127');
     expect(formatNumber(0.01234)).toBe('0.0123');
+  });
+  it('keeps four significant digits for quality figures', () => {
+    expect(formatPrecise(126.94)).toBe('126.9');
+    expect(formatPrecise(0.95123)).toBe('0.9512');
+    expect(formatPrecise(-8.5811)).toBe('-8.581');
+    expect(formatPrecise(12345)).toBe('12.3 k');
   });
   it('pads table columns to the widest cell', () => {
     expect(table(['a', 'bb'], [['xxx', '1']]).split('\n')).toEqual(['a    bb', '---  --', 'xxx   1']);

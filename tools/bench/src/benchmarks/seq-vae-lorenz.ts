@@ -41,7 +41,7 @@ export const seqVaeLorenz: Benchmark = {
     const m = output.measurements;
     buildPackageScripts(PACKAGE);
     const full = await attempt(output, `quality@${QUALITY_TARGET}`, context, () =>
-      runVariantInChild<LorenzResult>('seq-vae-lorenz', `quality@${QUALITY_TARGET}`, params, { timeoutSeconds: 900, verbose: context.verbose }),
+      runVariantInChild<LorenzResult>('seq-vae-lorenz', `quality@${QUALITY_TARGET}`, params, { timeoutSeconds: 3600, verbose: context.verbose }),
     );
     if (full) {
       const { seqVae, baseline, targets, runtime } = full;

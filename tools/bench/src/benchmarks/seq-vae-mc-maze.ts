@@ -18,7 +18,7 @@ export const seqVaeMcMaze: Benchmark = {
     const output = emptyOutput({ ...params, script: `${PACKAGE}/scripts/mc-maze-benchmark.ts`, target: TARGET });
     buildPackageScripts(PACKAGE);
     const run = await attempt(output, TARGET, context, () =>
-      runVariantInChild<McMazeResult>('seq-vae-mc-maze', TARGET, params, { timeoutSeconds: 1200, verbose: context.verbose }),
+      runVariantInChild<McMazeResult>('seq-vae-mc-maze', TARGET, params, { timeoutSeconds: 3600, verbose: context.verbose }),
     );
     if (run) {
       const where = { backend: run.runtime.backend, kernels: run.runtime.kernels };
