@@ -79,7 +79,7 @@ async function setupWasm(options: WasmOptions): Promise<Partial<BackendCapabilit
   notes.push(`elbo fast paths for the wasm kernels ${FAST_KERNELS.join(', ')}`);
   const simdUnavailable = await registerSimdUnaryKernels(tf.engine().registry['wasm'] as BackendWasm);
   const simdKernels = Object.keys(SIMD_UNARY_KERNELS).join(', ');
-  notes.push(simdUnavailable === undefined ? `elbo SIMD kernels for ${simdKernels} and a fused Adam update` : `elbo SIMD kernels for ${simdKernels} off: ${simdUnavailable}`);
+  notes.push(simdUnavailable === undefined ? `elbo SIMD kernels for ${simdKernels}, Sum over leading axes, BatchMatMul (a GEMM) and a fused Adam update` : `elbo SIMD kernels for ${simdKernels} off: ${simdUnavailable}`);
   return { simd: Boolean(simd), threads: threadCount > 1, threadCount, notes };
 }
 

@@ -48,7 +48,7 @@ function compare(actual: Float32Array, expected: Float32Array, inputs: Float32Ar
 
 describe('SIMD unary kernels on wasm()', () => {
   it('are active here (Node has WebAssembly SIMD)', () => {
-    expect(summaryNotes).toContain('elbo SIMD kernels for Exp, Log, Log1p, Softplus, Sqrt and a fused Adam update');
+    expect(summaryNotes).toContain('elbo SIMD kernels for Exp, Log, Log1p, Softplus, Sqrt, Sum over leading axes, BatchMatMul (a GEMM) and a fused Adam update');
   });
 
   for (const op of Object.keys(OPS)) {
