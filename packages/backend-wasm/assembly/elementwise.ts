@@ -191,7 +191,7 @@ export function adam(
   }
 }
 
-export { gemm } from './gemm';
+export { gemm, transpose } from './gemm';
 
 // Column sums: out[j] = sum over i of x[i, j] for a [rows, cols] matrix, rows added in
 // order (the bias gradients of dense layers: a sum over the batch). tfjs-backend-wasm

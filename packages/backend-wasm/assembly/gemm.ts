@@ -116,3 +116,39 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, aTran
     }
   }
 }
+
+// out [cols, rows] = x [rows, cols] transposed, 4x4 blocks through SIMD shuffles (the
+// right operand of A Bᵀ, which the product above reads row-major).
+export function transpose(x: usize, out: usize, rows: i32, cols: i32): void {
+  const rows4 = rows & ~3;
+  const cols4 = cols & ~3;
+  const inRow = <usize>cols << 2;
+  const outRow = <usize>rows << 2;
+  for (let i = 0; i < rows4; i += 4) {
+    const x0 = x + <usize>i * inRow;
+    const x1 = x0 + inRow, x2 = x1 + inRow, x3 = x2 + inRow;
+    for (let j = 0; j < cols4; j += 4) {
+      const at = <usize>j << 2;
+      const r0 = v128.load(x0 + at), r1 = v128.load(x1 + at), r2 = v128.load(x2 + at), r3 = v128.load(x3 + at);
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const o0 = out + <usize>j * outRow + (<usize>i << 2);
+      v128.store(o0, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+      v128.store(o0 + outRow, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+      v128.store(o0 + 2 * outRow, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+      v128.store(o0 + 3 * outRow, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+    }
+    for (let j = cols4; j < cols; j++) {
+      for (let r = 0; r < 4; r++) {
+        store<f32>(out + <usize>j * outRow + (<usize>(i + r) << 2), load<f32>(x + <usize>(i + r) * inRow + (<usize>j << 2)));
+      }
+    }
+  }
+  for (let i = rows4; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      store<f32>(out + <usize>j * outRow + (<usize>i << 2), load<f32>(x + <usize>i * inRow + (<usize>j << 2)));
+    }
+  }
+}

@@ -35,6 +35,7 @@ const CASES: Case[] = [
   { a: [128, 96], b: [96, 40] },
   { a: [128, 120], b: [120, 20] },
   { a: [64, 300], b: [300, 16] },
+  { a: [64, 301], b: [301, 16] }, // k % 4 = 1: the SIMD transpose's scalar edges
   { a: [2, 3, 4, 6], b: [2, 3, 6, 5] },
   { a: [4, 5, 7], b: [7, 3], broadcast: true },
   { a: [5, 7], b: [4, 7, 3], broadcast: true },

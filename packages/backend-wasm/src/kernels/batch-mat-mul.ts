@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdGemm, simdGemmTakes } from './simd-gemm.js';
+import { simdGemm, simdGemmTakes, simdTranspose } from './simd-gemm.js';
 import { sizeOf, wasmKernel, withShape } from './wasm-backend.js';
 import type { WasmKernelFunc } from './wasm-backend.js';
 
@@ -40,7 +40,12 @@ export function fastBatchMatMul(original: WasmKernelFunc): WasmKernelFunc {
     try {
       if (batchA === 1 && batchB === 1 && simdGemmTakes(m, k, n)) {
         // Our SIMD product reads A transposed or not, and B row-major without packing.
-        return simdGemm(backend, a, transposeB ? lastTwoSwapped(b) : b, transposeA, m, k, n, outShape);
+        let right = b;
+        if (transposeB) {
+          right = simdTranspose(backend, b, n, k);
+          temporaries.push(right);
+        }
+        return simdGemm(backend, a, right, transposeA, m, k, n, outShape);
       }
       if (batchA === 1 && batchB === 1 && transposedProductIsCheaper(m, k, n, transposeA, transposeB)) {
         // C = (B^T A^T)^T: XNNPACK repacks its right operand on every new tensor, so

@@ -6,7 +6,7 @@ import { ELEMENTWISE_WASM_BASE64 } from './elementwise-wasm.js';
 import { columnSum } from './column-sum.js';
 import type { SumRowsExport } from './column-sum.js';
 import { setSimdGemm } from './simd-gemm.js';
-import type { GemmExport } from './simd-gemm.js';
+import type { GemmExport, TransposeExport } from './simd-gemm.js';
 import { replaceWasmKernel, sizeOf } from './wasm-backend.js';
 import type { WasmKernelFunc } from './wasm-backend.js';
 
@@ -14,7 +14,7 @@ import type { WasmKernelFunc } from './wasm-backend.js';
 export const SIMD_UNARY_KERNELS = { Exp: 'exp', Log: 'log', Log1p: 'log1p', Softplus: 'softplus', Sqrt: 'sqrt' } as const;
 
 type UnaryExport = (input: number, output: number, n: number) => void;
-type ElementwiseExports = Record<(typeof SIMD_UNARY_KERNELS)[keyof typeof SIMD_UNARY_KERNELS], UnaryExport> & { adam: AdamExport; gemm: GemmExport; sumRows: SumRowsExport };
+type ElementwiseExports = Record<(typeof SIMD_UNARY_KERNELS)[keyof typeof SIMD_UNARY_KERNELS], UnaryExport> & { adam: AdamExport; gemm: GemmExport; transpose: TransposeExport; sumRows: SumRowsExport };
 
 function wasmBytes(): Uint8Array<ArrayBuffer> {
   const binary = atob(ELEMENTWISE_WASM_BASE64);
@@ -46,7 +46,7 @@ export async function registerSimdUnaryKernels(backend: BackendWasm): Promise<st
   for (const [kernelName, exportName] of Object.entries(SIMD_UNARY_KERNELS)) {
     replaceWasmKernel(kernelName, (original) => simdUnary(original, exports[exportName]));
   }
-  setSimdGemm(exports.gemm);
+  setSimdGemm(exports.gemm, exports.transpose);
   replaceWasmKernel('Sum', (original) => columnSum(original, exports.sumRows));
   registerAdamKernel(exports.adam);
   patchAdamOptimizer();

@@ -3,7 +3,8 @@ import { init, testing } from '@elbo/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runOn, values } from '../test-helpers.js';
 import { wasm } from '../wasm.js';
-import { simdGemmTakes } from './simd-gemm.js';
+import { simdGemmTakes, simdTranspose } from './simd-gemm.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 beforeAll(async () => {
   await init({ backend: wasm(), seed: 1 });
@@ -38,5 +39,19 @@ describe('SIMD matrix product on wasm()', () => {
     const before = tf.engine().backend.numDataIds();
     expect(testing.tensorsLeftBehind(layer)).toBe(0);
     expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+
+  it('transposes matrices with any number of rows and columns like the cpu backend', async () => {
+    for (const [rows, cols] of [[5, 7], [8, 12], [4, 301], [3, 2]] as const) {
+      const data = values(rows * cols, 71);
+      const expected = await runOn('cpu', () => tf.tidy(() => tf.transpose(tf.tensor(data, [rows, cols])).dataSync()));
+      const backend = tf.engine().backend as BackendWasm;
+      const x = tf.tensor(data, [rows, cols]);
+      const out = simdTranspose(backend, x, rows, cols);
+      const actual = (backend.typedArrayFromHeap(out) as Float32Array).slice();
+      backend.disposeData(out.dataId);
+      x.dispose();
+      expect(Array.from(actual)).toEqual(Array.from(expected));
+    }
   });
 });

@@ -4,11 +4,16 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 /** assembly/gemm.ts: C [m, n] = A B on the backend's heap (A given [k, m] when aTransposed). */
 export type GemmExport = (a: number, b: number, c: number, m: number, k: number, n: number, aTransposed: number) => void;
 
+/** assembly/gemm.ts: out [cols, rows] = x [rows, cols] transposed. */
+export type TransposeExport = (x: number, out: number, rows: number, cols: number) => void;
+
 let loaded: GemmExport | undefined;
+let loadedTranspose: TransposeExport | undefined;
 
 /** Called once the SIMD module is instantiated on the wasm backend's memory. */
-export function setSimdGemm(gemm: GemmExport): void {
+export function setSimdGemm(gemm: GemmExport, transpose: TransposeExport): void {
   loaded = gemm;
+  loadedTranspose = transpose;
 }
 
 /**
@@ -18,6 +23,14 @@ export function setSimdGemm(gemm: GemmExport): void {
  */
 export function simdGemmTakes(m: number, k: number, n: number): boolean {
   return loaded !== undefined && m % 4 === 0 && n % 4 === 0 && m > 0 && n > 0 && k > 0 && m * k * n >= 64 * 64 * 64;
+}
+
+/** A [rows, cols] float32 matrix transposed into a new tensor (4x4 SIMD blocks). */
+export function simdTranspose(backend: BackendWasm, x: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  const out = backend.makeOutput([cols, rows], 'float32');
+  const offset = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  loadedTranspose!(offset(x), offset(out), rows, cols);
+  return out;
 }
 
 /** A B (A as [k, m] when transposeA) into a new tensor; B must be [k, n] row-major. */
