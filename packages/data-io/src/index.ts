@@ -28,6 +28,6 @@ export type { BinnedSpikes, ContinuousBinning, TrialBinning } from './spikes/bin
 export { resampleToBins } from './spikes/resample-to-bins.js';
 export type { ResampleOptions } from './spikes/resample-to-bins.js';
 export { ArrayDataset, disposeBatch } from './datasets/array-dataset.js';
-export type { ArrayDatasetOptions, Batch, BatchOptions } from './datasets/array-dataset.js';
+export type { ArrayDatasetOptions, Batch, BatchOptions, NumericArray } from './datasets/array-dataset.js';
 export { streamBatches } from './datasets/stream-batches.js';
 export type { StreamExample, StreamBatchOptions } from './datasets/stream-batches.js';

@@ -1,5 +1,5 @@
 export { Distribution } from './distribution.js';
-export type { DistributionClass, DistributionOptions, SampleOptions } from './distribution.js';
+export type { DistributionClass, DistributionInit, DistributionOptions, SampleOptions } from './distribution.js';
 export type { Alternatives, ParamInput } from './params.js';
 export { RsampleNotAvailableError, KlNotRegisteredError, NotDefinedError } from './errors.js';
 export type { Constraint, Violation } from './constraints.js';

@@ -23,7 +23,7 @@ export interface SequentialElboOptions {
   readonly posterior: Distribution;
   /** The per-step prior p(z_1) at n = 1 and p(z_n | z_{n-1}) after: batch broadcastable to the posterior's. */
   readonly transitionPrior: Distribution;
-  /** [B, T]: nonzero for observed steps, 0 for padding. Padded steps must still hold finite values. */
+  /** Shape `[B, T]`: nonzero for observed steps, 0 for padding. Padded steps must still hold finite values. */
   readonly mask?: tf.Tensor;
   /** beta or the current warm-up value; default 1. */
   readonly klWeight?: number;

@@ -6,7 +6,7 @@ import { shuffleInPlace } from './shuffle.js';
 
 const WHERE = 'ArrayDataset';
 
-type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array | Int8Array | Uint32Array;
+export type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array | Int8Array | Uint32Array;
 
 export interface ArrayDatasetOptions {
   /** Examples, [N, ...] row-major: a typed array (with `shape`) or a tensor (copied once to the CPU). */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeValue, formatShape, invalidArgument } from '@elbo/runtime';
 
-type ArrayLikeData = tf.Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array | number[] | number[][];
+export type ArrayLikeData = tf.Tensor | Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array | number[] | number[][];
 
 /**
  * What `fit`, `evaluate`, `encode` and `reconstruct` accept as data: N examples of
