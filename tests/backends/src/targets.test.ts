@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseLabel, targetsFromEnvironment } from './targets.js';
 
 describe('targetsFromEnvironment', () => {
-  it('defaults to cpu and wasm with the tfjs-ops kernels', () => {
-    expect(targetsFromEnvironment({}, false).map((t) => t.label)).toEqual(['cpu/tfjs-ops', 'wasm/tfjs-ops']);
+  it('defaults to wasm with the tfjs-ops kernels (the packages’ own tests are cpu/tfjs-ops)', () => {
+    expect(targetsFromEnvironment({}, false).map((t) => t.label)).toEqual(['wasm/tfjs-ops']);
+    expect(targetsFromEnvironment({ ELBO_BACKENDS: 'cpu,wasm' }, false).map((t) => t.label)).toEqual(['cpu/tfjs-ops', 'wasm/tfjs-ops']);
   });
 
   it('adds the AssemblyScript kernels on the first backend when they are built', () => {
-    expect(targetsFromEnvironment({}, true).map((t) => t.label)).toEqual(['cpu/tfjs-ops', 'cpu/assemblyscript', 'wasm/tfjs-ops']);
+    expect(targetsFromEnvironment({}, true).map((t) => t.label)).toEqual(['cpu/assemblyscript', 'wasm/tfjs-ops']);
     expect(targetsFromEnvironment({ ELBO_BACKENDS: 'wasm' }, true).map((t) => t.label)).toEqual(['wasm/tfjs-ops', 'wasm/assemblyscript']);
   });
 

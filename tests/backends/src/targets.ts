@@ -9,6 +9,9 @@
  * on the first backend only (its results do not depend on the backend much, and CI
  * time counts); kernel plugins named in ELBO_KERNELS run on every backend. A backend or
  * plugin that was asked for and cannot start fails the suite.
+ *
+ * With neither variable set, cpu/tfjs-ops is left out: it is exactly what each
+ * package's own `test` target runs on the same files, so `npm test` covers it once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -62,7 +65,8 @@ export function targetsFromEnvironment(
     const first = backends[0]!;
     targets.splice(1, 0, { backend: first, kernels: 'assemblyscript', label: `${first}/assemblyscript` });
   }
-  return targets;
+  const allDefault = !explicit && (env['ELBO_BACKENDS'] === undefined || env['ELBO_BACKENDS'].trim() === '');
+  return allDefault ? targets.filter((t) => t.label !== 'cpu/tfjs-ops') : targets;
 }
 
 export function parseLabel(label: string): TargetSpec {
