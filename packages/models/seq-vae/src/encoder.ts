@@ -6,10 +6,10 @@
  * the exact posterior of a linear-Gaussian model (mean linear in z_{n-1}) is reachable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { invalidArgument, reparameterize } from '@elbo/runtime';
+import { invalidArgument } from '@elbo/runtime';
 import { BidirectionalGru } from './bidirectional-gru.js';
 import type { ParameterSet } from './parameters.js';
-import { splitSteps } from './time-steps.js';
+import { posteriorScan } from './posterior-scan.js';
 
 export interface EncoderOptions {
   /** GRU units per direction (default 64). */
@@ -133,36 +133,18 @@ export class Encoder {
       const L = this.latentDim;
       const p = this.#params;
       const C = this.config.combinerHidden;
-      const [toCombiner, toMean] = tf.split(summary, [C, L], 2);
-      const perStep = splitSteps(toCombiner!);
-      const meanSkip = splitSteps(toMean!);
-      const noise = splitSteps(eps);
-      const wz = p.get('encoder.combiner.wz');
-      const wLoc = tf.concat([p.get('encoder.loc.wh'), p.get('encoder.loc.wz')], 0);
-      const wLogvar = tf.concat([p.get('encoder.logvar.wh'), p.get('encoder.logvar.wz')], 0);
-      const bLoc = p.get('encoder.loc.b');
-      const bLogvar = p.get('encoder.logvar.b');
-      let zPrev: tf.Tensor = tf.zeros([B, L]);
-      const zs: tf.Tensor[] = [];
-      const locs: tf.Tensor[] = [];
-      const logvars: tf.Tensor[] = [];
-      for (let n = 0; n < T; n++) {
-        const hidden = tf.tanh(n === 0 ? perStep[0]! : tf.add(perStep[n]!, tf.matMul(zPrev, wz)));
-        const input = tf.concat([hidden, zPrev], 1);
-        const loc = tf.add(tf.fused.matMul({ a: input, b: wLoc, bias: bLoc }), meanSkip[n]!);
-        const logvar = tf.fused.matMul({ a: input, b: wLogvar, bias: bLogvar });
-        const z = reparameterize(loc, logvar, noise[n]!);
-        zs.push(z);
-        locs.push(loc);
-        logvars.push(logvar);
-        zPrev = z;
-      }
-      const batchMajor = (steps: tf.Tensor[]) => tf.transpose(tf.stack(steps, 0), [1, 0, 2]) as tf.Tensor3D;
-      return {
-        z: batchMajor(zs),
-        loc: batchMajor(locs),
-        scale: tf.exp(tf.mul(0.5, batchMajor(logvars))) as tf.Tensor3D,
-      };
+      const [toCombiner, toMean] = tf.split(summary, [C, L], 2) as [tf.Tensor3D, tf.Tensor3D];
+      // Everything that does not depend on z_{n-1}, for all steps at once: the output
+      // layer's offsets (GRU linear path + bias for the mean, bias for the log-variance).
+      // (Broadcast by adding zeros: tf.broadcastTo's gradient costs a kernel per repetition.)
+      const offsets = tf.concat([tf.add(toMean, p.get('encoder.loc.b')), tf.add(tf.zeros([T, B, L]), p.get('encoder.logvar.b'))], 2) as tf.Tensor3D;
+      // z_{n-1} enters the combiner and both output layers: one matMul per step.
+      const fromZ = tf.concat([p.get('encoder.combiner.wz'), p.get('encoder.loc.wz'), p.get('encoder.logvar.wz')], 1) as tf.Tensor2D;
+      const fromHidden = tf.concat([p.get('encoder.loc.wh'), p.get('encoder.logvar.wh')], 1) as tf.Tensor2D;
+      const packed = posteriorScan(toCombiner, offsets, eps, fromZ, fromHidden); // [T, B, 3L]: z, loc, logvar
+      const batchMajor = tf.transpose(packed, [1, 0, 2]);
+      const [z, loc, logvar] = tf.split(batchMajor, 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      return { z, loc, scale: tf.exp(tf.mul(0.5, logvar)) as tf.Tensor3D };
     });
   }
 

@@ -92,11 +92,13 @@ export class Transition {
     return tf.tidy(() => {
       const [B, T, L] = z.shape;
       const p = this.#params;
-      const first = tf.broadcastTo(p.get('prior.initialLoc').reshape([1, 1, L]), [B, 1, L]);
-      const firstScale = tf.broadcastTo(tf.exp(p.get('prior.initialLogScale')).reshape([1, 1, L]), [B, 1, L]);
+      // Broadcast by adding zeros, not tf.broadcastTo: that is a Tile, whose gradient
+      // is one slice and one add per repetition (B * T kernels).
+      const first = tf.add(tf.zeros([B, 1, L]), p.get('prior.initialLoc'));
+      const firstScale = tf.add(tf.zeros([B, 1, L]), tf.exp(p.get('prior.initialLogScale')));
       if (T === 1) return { loc: first, scale: firstScale };
       const rest = this.mean(tf.slice(z, [0, 0, 0], [B, T - 1, L]));
-      const restScale = tf.broadcastTo(tf.exp(p.get('transition.logScale')).reshape([1, 1, L]), [B, T - 1, L]);
+      const restScale = tf.add(tf.zeros([B, T - 1, L]), tf.exp(p.get('transition.logScale')));
       return { loc: tf.concat([first, rest], 1), scale: tf.concat([firstScale, restScale], 1) };
     });
   }
