@@ -176,6 +176,46 @@ describe('SeqVAE', () => {
     await expect(SeqVAE.load(join(dir, 'missing'))).rejects.toThrow(/model.json must be a readable JSON model file/);
   });
 
+  it('steps a given optimizer, keeping its state across fit calls (resume = one long fit)', async () => {
+    const data = poissonData(4, 6, 3, 8);
+    const weightsAfter = async (run: (model: SeqVAE, rng: Generator) => Promise<void>) => {
+      const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 9 });
+      await run(model, Generator.fromSeed(10));
+      const values = model.trainableVariables.map((v) => Array.from(v.dataSync()));
+      model.dispose();
+      return values;
+    };
+    const adam = () => tf.train.adam(1e-2);
+    const straight = adam();
+    const once = await weightsAfter(async (model, rng) => void (await model.fit(data, { epochs: 4, batchSize: 2, optimizer: straight, rng })));
+    expect(straight.iterations).toBe(8);
+    const resumed = adam();
+    const twice = await weightsAfter(async (model, rng) => {
+      await model.fit(data, { epochs: 2, batchSize: 2, optimizer: resumed, rng });
+      await model.fit(data, { epochs: 2, batchSize: 2, optimizer: resumed, rng });
+    });
+    expect(twice).toEqual(once);
+    // A fresh Adam for the second call restarts its moment estimates: a different path.
+    const restarted = await weightsAfter(async (model, rng) => {
+      const first = adam();
+      const second = adam();
+      await model.fit(data, { epochs: 2, batchSize: 2, optimizer: first, rng });
+      await model.fit(data, { epochs: 2, batchSize: 2, optimizer: second, rng });
+      first.dispose();
+      second.dispose();
+    });
+    expect(restarted).not.toEqual(once);
+    // fit leaves the given optimizer to its owner (still usable) and leaves nothing else behind.
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 9 });
+    const kept = adam();
+    await model.fit(data, { epochs: 1, batchSize: 4, optimizer: kept });
+    expect(await testing.tensorsLeftBehindAsync(async () => void (await model.fit(data, { epochs: 1, batchSize: 4, optimizer: kept })))).toBe(0);
+    await expect(model.fit(data, { optimizer: kept, learningRate: 1e-3 })).rejects.toThrow(/learningRate must be left out when options.optimizer is given/);
+    await expect(model.fit(data, { optimizer: 'adam' as never })).rejects.toThrow(/optimizer must be a tf.Optimizer/);
+    model.dispose();
+    for (const o of [straight, resumed, kept]) o.dispose();
+  });
+
   it('scores co-smoothing on held-out neurons from the rates infer predicts', () => {
     const heldOut = [1, 4];
     const model = new SeqVAE({ obsDim: 5, latentDim: 2, encoder: { ...small, inputs: [0, 2, 3] }, seed: 9 });

@@ -86,13 +86,20 @@ export interface FitOptions {
   readonly epochs?: number;
   /** Trials per minibatch (default 32). */
   readonly batchSize?: number;
-  /** Adam learning rate (default 3e-3). */
+  /** Adam learning rate (default 3e-3). Leave out when passing `optimizer`. */
   readonly learningRate?: number;
   /**
    * Learning rate reached at the last step, decaying geometrically from `learningRate`
    * (default: equal to it, no decay). Decay lets Monte Carlo gradient noise settle.
    */
   readonly finalLearningRate?: number;
+  /**
+   * An optimizer to step instead of a fresh Adam: its state (moment estimates, step
+   * count) carries over between fit calls, e.g. to resume from a checkpoint. It keeps
+   * its own learning rate (so `learningRate` and `finalLearningRate` must be left out),
+   * and the caller disposes it.
+   */
+  readonly optimizer?: tf.Optimizer;
   /**
    * KL weight: a number, or a schedule of the optimizer step (e.g. `linearWarmup` from
    * @elbo/objectives). Default 1, or a linear warm-up when `klWarmupEpochs` is set.
@@ -191,6 +198,7 @@ const FIT_KEYS = new Set([
   'batchSize',
   'learningRate',
   'finalLearningRate',
+  'optimizer',
   'klWeight',
   'klWarmupEpochs',
   'freeBits',
@@ -253,6 +261,14 @@ export class SeqVAE {
     const sequences = readSequences(where, data, this.config.obsDim);
     const epochs = positiveInteger(where, 'options.epochs', options.epochs ?? 50);
     const batchSize = positiveInteger(where, 'options.batchSize', options.batchSize ?? 32);
+    const given = options.optimizer;
+    if (given !== undefined) {
+      if (!(given instanceof tf.Optimizer)) throw invalidArgument(where, 'options.optimizer', 'a tf.Optimizer', given);
+      // The optimizer carries its own learning rate; ignoring these options would surprise.
+      for (const key of ['learningRate', 'finalLearningRate'] as const) {
+        if (options[key] !== undefined) throw invalidArgument(where, `options.${key}`, 'left out when options.optimizer is given (set it on the optimizer)', options[key]);
+      }
+    }
     const learningRate = positiveNumber(where, 'options.learningRate', options.learningRate ?? 3e-3);
     const finalLearningRate = positiveNumber(where, 'options.finalLearningRate', options.finalLearningRate ?? learningRate);
     const clipNorm = positiveNumber(where, 'options.gradientClipNorm', options.gradientClipNorm ?? 10);
@@ -270,7 +286,7 @@ export class SeqVAE {
       this.#emission.initializeFromMoments(mean, variance);
     }
     const variables = this.#params.variables();
-    const optimizer = tf.train.adam(learningRate);
+    const optimizer = given ?? tf.train.adam(learningRate);
     const history: FitHistory = { loss: [], elbo: [], kl: [], seconds: 0 };
     const started = now();
     let step = 0;
@@ -285,7 +301,7 @@ export class SeqVAE {
           options.signal?.throwIfAborted();
           const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, sequences.trials));
           const beta = klWeight(this.#steps);
-          setLearningRate(optimizer, learningRate * (finalLearningRate / learningRate) ** (totalSteps > 1 ? step / (totalSteps - 1) : 0));
+          if (given === undefined) setLearningRate(optimizer, learningRate * (finalLearningRate / learningRate) ** (totalSteps > 1 ? step / (totalSteps - 1) : 0));
           const { loss, elbo, kl } = this.#trainStep(sequences, indices, { beta, freeBits, samples, clipNorm, rng, optimizer, variables });
           if (!Number.isFinite(loss)) {
             throw new RangeError(
@@ -331,7 +347,7 @@ export class SeqVAE {
         });
       }
     } finally {
-      optimizer.dispose();
+      if (given === undefined) optimizer.dispose();
       (history as { seconds: number }).seconds = (now() - started) / 1000;
     }
     return history;
