@@ -46,7 +46,7 @@ describe('vector approximations', () => {
     [u, cos, sin].forEach((a) => a.free());
   });
 
-  it('exp: relative error below 1e-7 over [-86.98, 88.72] (measured 8.2e-8), +Infinity above, 0 below', () => {
+  it('exp: relative error below 1e-7 over [-86.98, 88.72] (measured 8.2e-8), +Infinity above, 0 below, NaN kept', () => {
     const n = 1 << 22;
     const x = new KernelArray(n);
     const out = new KernelArray(n);
@@ -60,13 +60,14 @@ describe('vector approximations', () => {
       worst = Math.max(worst, Math.abs(ys[i]! - exact) / exact);
     }
     expect(worst).toBeLessThan(1e-7);
-    const edges = KernelArray.from([88.73, 200, -87, -1e30, 0, 1, -1, 88.72]);
-    const edgeOut = new KernelArray(8);
-    kernelModule().exports.approxExp(edges.ptr, edgeOut.ptr, 8);
+    const edges = KernelArray.from([88.73, 200, -87, -1e30, 0, 1, -1, 88.72, Infinity, -Infinity, NaN, 1e30]);
+    const edgeOut = new KernelArray(12);
+    kernelModule().exports.approxExp(edges.ptr, edgeOut.ptr, 12);
     const e = Array.from(edgeOut.array);
     expect(e.slice(0, 5)).toEqual([Infinity, Infinity, 0, 0, 1]);
     expect(Math.abs(e[5]! - Math.E) / Math.E).toBeLessThan(1e-7);
     expect(Math.abs(e[7]! - Math.exp(Math.fround(88.72))) / Math.exp(Math.fround(88.72))).toBeLessThan(1e-7);
+    expect(e.slice(8)).toEqual([Infinity, 0, NaN, Infinity]);
     [x, out, edges, edgeOut].forEach((a) => a.free());
   });
 });
