@@ -41,9 +41,16 @@ export class BidirectionalGru {
       const [T, B, D] = x.shape;
       const H = this.hidden;
       const both = tf.stack([x, tf.reverse(x, 0)]).reshape([2, T * B, D]);
-      const projected = tf.add(tf.matMul(both, this.#wx), this.#bx).reshape([2, T, B, 3 * H]).transpose([1, 0, 2, 3]) as tf.Tensor4D;
+      // Per gate (reset, update, candidate): weights sliced once, one matMul over every
+      // step and direction. Nothing is sliced along the feature axis per step (that is
+      // an element-by-element copy on the cpu backend).
+      const gate = (v: tf.Tensor, i: number) => tf.slice(v, [0, 0, i * H], [2, v.shape[1]!, H]);
+      const project = (i: number, bias: tf.Tensor) => tf.add(tf.matMul(both, gate(this.#wx, i)), bias).reshape([2, T, B, H]).transpose([1, 0, 2, 3]) as tf.Tensor4D;
+      // The recurrent biases of r and u add to the input ones; c's stays inside (r * (h W + b)).
+      const inputs = [0, 1, 2].map((i) => project(i, i < 2 ? tf.add(gate(this.#bx, i), gate(this.#bh, i)) : gate(this.#bx, i))) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      const recurrent = [0, 1, 2].map((i) => gate(this.#wh, i)) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
       const masks = mask === null ? null : (tf.stack([mask, tf.reverse(mask, 0)], 1).expandDims(3) as tf.Tensor4D); // [T, 2, B, 1]
-      const states = gruScan(projected, this.#wh, this.#bh, masks); // [T, 2, B, H]
+      const states = gruScan(inputs, recurrent, gate(this.#bh, 2) as tf.Tensor3D, masks); // [T, 2, B, H]
       const [forward, backward] = tf.unstack(states.transpose([1, 0, 2, 3]), 0) as [tf.Tensor3D, tf.Tensor3D];
       return tf.concat([forward, tf.reverse(backward, 0)], 2);
     });
@@ -52,83 +59,86 @@ export class BidirectionalGru {
 
 /**
  * The GRU recursion for a stack of independent GRUs (leading axis G; here the two
- * directions), given the input projections of every step:
- *   [r, u] = sigmoid(xg_t + (h W_h + b_h)_g),  c = tanh(xc_t + r * (h W_h + b_h)_c),
+ * directions), given the input projections of every step (x W_x + b_x, plus the
+ * recurrent biases of r and u):
+ *   r = sigmoid(xr_t + h W_r),  u = sigmoid(xu_t + h W_u),  c = tanh(xc_t + r * (h W_c + b_c)),
  *   h' = m_t * (c + u * (h - c)).
- * projected: [T, G, B, 3H] (W_x x_t + b_x, gates then candidate); wh: [G, H, 3H];
- * bh: [G, 1, 3H]; masks: [T, G, B, 1] or null. Returns the states [T, G, B, H].
+ * inputs: [xr, xu, xc], each [T, G, B, H]; recurrent: [W_r, W_u, W_c], each [G, H, H];
+ * bc: [G, 1, H]; masks: [T, G, B, 1] or null. Returns the states [T, G, B, H].
  *
  * The mask multiplies the new state: with masks of zeros then ones (the reversed
  * direction) the state stays at its zero start over the padding, exactly as if the
  * sequence began at its last observed step; with ones then zeros (the forward direction)
  * the states at padded steps are zero, and they only reach padded steps.
  */
-export function gruScan(projected: tf.Tensor4D, wh: tf.Tensor3D | tf.Variable, bh: tf.Tensor3D | tf.Variable, masks: tf.Tensor4D | null): tf.Tensor4D {
-  const [T, G, B] = projected.shape;
-  const H = wh.shape[1]!;
-  // The value packs, per step, what the backward pass needs: [h', candidate part of
-  // h W_h + b_h, r, u, c] along the last axis. Tensors kept for the backward pass must
-  // be inputs or outputs (tfjs checks custom gradients for leaked intermediates).
+export function gruScan(
+  inputs: readonly [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D],
+  recurrent: readonly [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D],
+  bc: tf.Tensor3D,
+  masks: tf.Tensor4D | null,
+): tf.Tensor4D {
+  const [T, G, B, H] = inputs[0].shape;
+  const size = T * G * B * H;
+  // The value is flat: [h', h W_c + b_c, r, u, c] of every step, each [T, G, B, H]. What
+  // the backward pass reads must be an input or the output (tfjs checks custom
+  // gradients for leaked intermediates), and a flat value is split and regrown along
+  // its first axis only, which is a contiguous copy on every backend.
   const scan = tf.customGrad((...args: unknown[]) => {
-    const [xp, w, b, m] = args as [tf.Tensor4D, tf.Tensor3D, tf.Tensor3D, tf.Tensor4D];
-    const save = args[4] as (tensors: tf.Tensor[]) => void;
-    const xs = splitSteps(xp);
+    const [xr, xu, xc, wr, wu, wc, b, m] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor4D];
+    const save = args[8] as (tensors: tf.Tensor[]) => void;
+    const [xrs, xus, xcs] = [splitSteps(xr), splitSteps(xu), splitSteps(xc)];
     const ms = masks === null ? null : splitSteps(m);
     let h: tf.Tensor = tf.zeros([G, B, H]);
-    const packed: tf.Tensor[] = [];
+    const kept: tf.Tensor[][] = [[], [], [], [], []];
     for (let t = 0; t < T; t++) {
-      const [hGates, hCandidate] = tf.split(tf.add(tf.matMul(h, w), b), [2 * H, H], 2) as [tf.Tensor, tf.Tensor];
-      const [xGates, xCandidate] = tf.split(xs[t]!, [2 * H, H], 2) as [tf.Tensor, tf.Tensor];
-      const gates = tf.sigmoid(tf.add(xGates, hGates));
-      const [reset, update] = tf.split(gates, 2, 2) as [tf.Tensor, tf.Tensor];
-      const candidate = tf.tanh(tf.add(xCandidate, tf.mul(reset, hCandidate)));
+      const reset = tf.sigmoid(tf.add(xrs[t]!, tf.matMul(h, wr)));
+      const update = tf.sigmoid(tf.add(xus[t]!, tf.matMul(h, wu)));
+      const hCandidate = tf.add(tf.matMul(h, wc), b);
+      const candidate = tf.tanh(tf.add(xcs[t]!, tf.mul(reset, hCandidate)));
       let next = tf.add(candidate, tf.mul(update, tf.sub(h, candidate)));
       if (ms !== null) next = tf.mul(ms[t]!, next);
-      packed.push(tf.concat([next, hCandidate, gates, candidate], 2));
+      [next, hCandidate, reset, update, candidate].forEach((v, i) => kept[i]!.push(v));
       h = next;
     }
-    const value = tf.stack(packed, 0) as tf.Tensor4D; // [T, G, B, 5H]
-    save([value, w, m]);
+    const value = tf.concat(kept.map((steps) => tf.stack(steps, 0).reshape([size])), 0);
+    save([value, wr, wu, wc, m]);
     const gradFunc = (dy: tf.Tensor, s: tf.Tensor[]): tf.Tensor[] => {
-      const [all, weights, maskAll] = s as [tf.Tensor4D, tf.Tensor3D, tf.Tensor4D];
-      const steps = splitSteps(all).map((step) => tf.split(step, [H, H, H, H, H], 2));
-      const dys = splitSteps(tf.slice(dy, [0, 0, 0, 0], [T, G, B, H]));
+      const [all, wrSaved, wuSaved, wcSaved, maskAll] = s as [tf.Tensor, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor4D];
+      const [states, hCandidates, resets, updates, candidates] = tf.split(all, 5, 0).map((v) => splitSteps(v.reshape([T, G, B, H]))) as [tf.Tensor[], tf.Tensor[], tf.Tensor[], tf.Tensor[], tf.Tensor[]];
+      const dys = splitSteps(tf.slice(dy, [0], [size]).reshape([T, G, B, H]));
       const dms = ms === null ? null : splitSteps(maskAll);
-      const wT = tf.transpose(weights, [0, 2, 1]); // once, not a transposing matMul per step
-      const dProjected: tf.Tensor[] = new Array<tf.Tensor>(T);
-      const dHidden: tf.Tensor[] = new Array<tf.Tensor>(T);
+      // Transposed once, not a transposing matMul per step.
+      const [wrT, wuT, wcT] = [wrSaved, wuSaved, wcSaved].map((w) => tf.transpose(w, [0, 2, 1])) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      const grads: tf.Tensor[][] = [new Array<tf.Tensor>(T), new Array<tf.Tensor>(T), new Array<tf.Tensor>(T), new Array<tf.Tensor>(T)];
       let carry: tf.Tensor | null = null;
       for (let t = T - 1; t >= 0; t--) {
-        const [, hCandidate, reset, update, candidate] = steps[t]! as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        const hPrev = t === 0 ? null : steps[t - 1]![0]!;
+        const [hCandidate, reset, update, candidate] = [hCandidates[t]!, resets[t]!, updates[t]!, candidates[t]!];
         let dNext: tf.Tensor = carry === null ? dys[t]! : tf.add(dys[t]!, carry);
         if (dms !== null) dNext = tf.mul(dNext, dms[t]!);
         // h' = c + u (h - c)
         const dDirect = tf.mul(dNext, update);
         const dCandidate = tf.sub(dNext, dDirect);
-        const dUpdate = tf.mul(dNext, hPrev === null ? tf.neg(candidate) : tf.sub(hPrev, candidate));
+        const dUpdate = tf.mul(tf.mul(dNext, t === 0 ? tf.neg(candidate) : tf.sub(states[t - 1]!, candidate)), tf.mul(update, tf.sub(1, update)));
         const dxCandidate = tf.mul(dCandidate, tf.sub(1, tf.square(candidate)));
-        const dReset = tf.mul(dxCandidate, hCandidate);
+        const dReset = tf.mul(tf.mul(dxCandidate, hCandidate), tf.mul(reset, tf.sub(1, reset)));
         const dhCandidate = tf.mul(dxCandidate, reset);
-        const gates = tf.concat([reset, update], 2);
-        const dGates = tf.mul(tf.concat([dReset, dUpdate], 2), tf.mul(gates, tf.sub(1, gates)));
-        const dh = tf.concat([dGates, dhCandidate], 2);
-        dProjected[t] = tf.concat([dGates, dxCandidate], 2);
-        dHidden[t] = dh;
-        if (t > 0) carry = tf.add(dDirect, tf.matMul(dh, wT));
+        [dReset, dUpdate, dxCandidate, dhCandidate].forEach((v, i) => (grads[i]![t] = v));
+        if (t > 0) carry = tf.addN([dDirect, tf.matMul(dReset, wrT), tf.matMul(dUpdate, wuT), tf.matMul(dhCandidate, wcT)]);
       }
-      const dhAll = tf.stack(dHidden, 1); // [G, T, B, 3H]
-      // Weight gradients of every step at once: sum_t h_{t-1}^T dh_t (h_0 = 0).
-      let dWh: tf.Tensor = tf.zeros(weights.shape);
-      if (T > 1) {
-        const hPrevT = tf.transpose(tf.slice(all, [0, 0, 0, 0], [T - 1, G, B, H]), [1, 3, 0, 2]).reshape([G, H, (T - 1) * B]);
-        const dhLater = tf.slice(dhAll, [0, 1, 0, 0], [G, T - 1, B, 3 * H]).reshape([G, (T - 1) * B, 3 * H]);
-        dWh = tf.matMul(hPrevT, dhLater);
-      }
-      return [tf.stack(dProjected, 0), dWh, tf.sum(dhAll.reshape([G, T * B, 3 * H]), 1, true), tf.zeros(maskAll.shape)];
+      const [dxr, dxu, dxc, dhc] = grads.map((steps) => tf.stack(steps, 0)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      // Weight gradients of every step at once: sum_t h_{t-1}^T d_t (h_0 = 0).
+      const weightGrad = (d: tf.Tensor4D) => {
+        if (T === 1) return tf.zeros([G, H, H]);
+        const hPrevT = tf.transpose(tf.stack(states.slice(0, T - 1), 1).reshape([G, (T - 1) * B, H]), [0, 2, 1]);
+        const later = tf.transpose(tf.slice(d, [1, 0, 0, 0], [T - 1, G, B, H]), [1, 0, 2, 3]).reshape([G, (T - 1) * B, H]);
+        return tf.matMul(hPrevT, later);
+      };
+      const dbc = tf.sum(tf.transpose(dhc, [1, 0, 2, 3]).reshape([G, T * B, H]), 1, true);
+      return [dxr, dxu, dxc, weightGrad(dxr), weightGrad(dxu), weightGrad(dhc), dbc, tf.zeros(maskAll.shape)];
     };
     return { value, gradFunc };
   });
-  const packed = scan(projected, wh, bh, masks ?? tf.zeros([1])) as tf.Tensor4D;
-  return tf.slice(packed, [0, 0, 0, 0], [T, G, B, H]);
+  const value = scan(...inputs, ...recurrent, bc, masks ?? tf.zeros([1]));
+  // Split along the first axis: its gradient is a concat along that axis (cheap).
+  return tf.split(value, [size, 4 * size], 0)[0]!.reshape([T, G, B, H]) as tf.Tensor4D;
 }

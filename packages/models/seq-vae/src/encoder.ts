@@ -65,6 +65,12 @@ export interface PosteriorPass {
   readonly scale: tf.Tensor3D;
 }
 
+/** The x-dependent part of q, time-major: see {@link Encoder.summarize}. */
+export interface PosteriorSummary {
+  readonly combiner: tf.Tensor3D;
+  readonly mean: tf.Tensor3D;
+}
+
 export class Encoder {
   readonly #gru: BidirectionalGru;
   readonly #params: ParameterSet;
@@ -103,11 +109,11 @@ export class Encoder {
 
   /**
    * The deterministic part of q: the bidirectional GRU over x [B, T, obsDim] (mask
-   * [B, T] or null), projected into the combiner and onto the mean's linear path,
-   * time-major [T, B, combinerHidden + latentDim].
-   * Computed once and tiled along B when several trajectories are drawn per trial.
+   * [B, T] or null), projected into the combiner [T, B, combinerHidden] and onto the
+   * mean's linear path [T, B, latentDim], time-major. Computed once and tiled along B
+   * when several trajectories are drawn per trial.
    */
-  summarize(x: tf.Tensor3D, mask: tf.Tensor2D | null): tf.Tensor3D {
+  summarize(x: tf.Tensor3D, mask: tf.Tensor2D | null): PosteriorSummary {
     return tf.tidy(() => {
       const [B, T] = x.shape;
       const p = this.#params;
@@ -115,37 +121,49 @@ export class Encoder {
       const timeMajor = tf.transpose(input, [1, 0, 2]);
       const states = this.#gru.apply(timeMajor, mask === null ? null : tf.transpose(mask)); // [T, B, 2H]
       const flat = states.reshape([T * B, 2 * this.config.hidden]);
-      const toCombiner = tf.add(tf.matMul(flat, p.get('encoder.combiner.wh')), p.get('encoder.combiner.b'));
-      const toMean = tf.matMul(flat, p.get('encoder.loc.ws'));
-      return tf.concat([toCombiner, toMean], 1).reshape([T, B, this.config.combinerHidden + this.latentDim]);
+      const combiner = tf.add(tf.matMul(flat, p.get('encoder.combiner.wh')), p.get('encoder.combiner.b')).reshape([T, B, this.config.combinerHidden]) as tf.Tensor3D;
+      const mean = tf.matMul(flat, p.get('encoder.loc.ws')).reshape([T, B, this.latentDim]) as tf.Tensor3D;
+      return { combiner, mean };
     });
   }
 
   /**
    * Draws z_1..z_T one step at a time, each from q(z_n | z_{n-1}, x) with
    * z = loc + exp(logvar / 2) * eps (reparameterised, so differentiable in every
-   * parameter). summary: [T, B, C + L] from {@link summarize}; eps: [T, B, L] standard
-   * normal draws. Returns batch-major [B, T, L] tensors.
+   * parameter). summary: from {@link summarize}; eps: [T, B, L] standard normal draws.
+   * Returns batch-major [B, T, L] tensors.
    */
-  sample(summary: tf.Tensor3D, eps: tf.Tensor3D): PosteriorPass {
+  sample(summary: PosteriorSummary, eps: tf.Tensor3D): PosteriorPass {
     return tf.tidy(() => {
-      const [T, B] = summary.shape;
+      const [T, B] = summary.combiner.shape;
       const L = this.latentDim;
       const p = this.#params;
-      const C = this.config.combinerHidden;
-      const [toCombiner, toMean] = tf.split(summary, [C, L], 2) as [tf.Tensor3D, tf.Tensor3D];
-      // Everything that does not depend on z_{n-1}, for all steps at once: the output
-      // layer's offsets (GRU linear path + bias for the mean, bias for the log-variance).
-      // (Broadcast by adding zeros: tf.broadcastTo's gradient costs a kernel per repetition.)
-      const offsets = tf.concat([tf.add(toMean, p.get('encoder.loc.b')), tf.add(tf.zeros([T, B, L]), p.get('encoder.logvar.b'))], 2) as tf.Tensor3D;
-      // z_{n-1} enters the combiner and both output layers: one matMul per step.
-      const fromZ = tf.concat([p.get('encoder.combiner.wz'), p.get('encoder.loc.wz'), p.get('encoder.logvar.wz')], 1) as tf.Tensor2D;
-      const fromHidden = tf.concat([p.get('encoder.loc.wh'), p.get('encoder.logvar.wh')], 1) as tf.Tensor2D;
-      const packed = posteriorScan(toCombiner, offsets, eps, fromZ, fromHidden); // [T, B, 3L]: z, loc, logvar
-      const batchMajor = tf.transpose(packed, [1, 0, 2]);
-      const [z, loc, logvar] = tf.split(batchMajor, 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-      return { z, loc, scale: tf.exp(tf.mul(0.5, logvar)) as tf.Tensor3D };
+      // Everything that does not depend on z_{n-1}, for all steps at once. (Broadcast by
+      // adding zeros: tf.broadcastTo's gradient costs a kernel per repetition.)
+      const locOffsets = tf.add(summary.mean, p.get('encoder.loc.b')) as tf.Tensor3D;
+      const logvarOffsets = tf.add(tf.zeros([T, B, L]), p.get('encoder.logvar.b')) as tf.Tensor3D;
+      const pass = posteriorScan(summary.combiner, locOffsets, logvarOffsets, eps, {
+        zToHidden: p.get('encoder.combiner.wz') as tf.Tensor2D,
+        zToLoc: p.get('encoder.loc.wz') as tf.Tensor2D,
+        zToLogvar: p.get('encoder.logvar.wz') as tf.Tensor2D,
+        hiddenToLoc: p.get('encoder.loc.wh') as tf.Tensor2D,
+        hiddenToLogvar: p.get('encoder.logvar.wh') as tf.Tensor2D,
+      });
+      const batchMajor = (v: tf.Tensor3D) => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
+      return { z: batchMajor(pass.z), loc: batchMajor(pass.loc), scale: tf.exp(tf.mul(0.5, batchMajor(pass.logvar))) as tf.Tensor3D };
     });
+  }
+
+  /** Repeats a summary along B (sample-major), for several trajectories per trial. */
+  static tile(summary: PosteriorSummary, times: number): PosteriorSummary {
+    if (times === 1) return summary;
+    // A broadcasting add, not tf.tile: tile's gradient is a slice per repetition along a
+    // middle axis (element by element on the cpu backend); this one is a single sum.
+    const repeat = (v: tf.Tensor3D) => {
+      const [T, B, C] = v.shape;
+      return tf.add(tf.zeros([T, times, B, C]), v.reshape([T, 1, B, C])).reshape([T, times * B, C]) as tf.Tensor3D;
+    };
+    return { combiner: repeat(summary.combiner), mean: repeat(summary.mean) };
   }
 
   dispose(): void {

@@ -30,6 +30,20 @@ function posteriorReference(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tens
   return tf.stack(out, 0);
 }
 
+/** posteriorScan on the packed layout of the reference. */
+function posteriorScanPacked(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tensor3D, fromZ: tf.Tensor2D, fromHidden: tf.Tensor2D): tf.Tensor {
+  const [T, B, C] = pre.shape;
+  const L = eps.shape[2];
+  const { z, loc, logvar } = posteriorScan(pre, tf.slice(offsets, [0, 0, 0], [T, B, L]), tf.slice(offsets, [0, 0, L], [T, B, L]), eps, {
+    zToHidden: tf.slice(fromZ, [0, 0], [L, C]),
+    zToLoc: tf.slice(fromZ, [0, C], [L, L]),
+    zToLogvar: tf.slice(fromZ, [0, C + L], [L, L]),
+    hiddenToLoc: tf.slice(fromHidden, [0, 0], [C, L]),
+    hiddenToLogvar: tf.slice(fromHidden, [0, L], [C, L]),
+  });
+  return tf.concat([z, loc, logvar], 2);
+}
+
 function gruReference(projected: tf.Tensor4D, wh: tf.Tensor3D, bh: tf.Tensor3D, masks: tf.Tensor4D | null): tf.Tensor {
   const [T, G, B, threeH] = projected.shape;
   const H = threeH / 3;
@@ -48,6 +62,17 @@ function gruReference(projected: tf.Tensor4D, wh: tf.Tensor3D, bh: tf.Tensor3D, 
     out.push(h);
   }
   return tf.stack(out, 0);
+}
+
+/** gruScan on the packed layout of the reference: projected [T, G, B, 3H], wh [G, H, 3H], bh [G, 1, 3H]. */
+function gruScanPacked(projected: tf.Tensor4D, wh: tf.Tensor3D, bh: tf.Tensor3D, masks: tf.Tensor4D | null): tf.Tensor {
+  const [T, G, B, threeH] = projected.shape;
+  const H = threeH / 3;
+  const gate = <R extends tf.Rank>(v: tf.Tensor<R>, i: number) => tf.slice(v, [...v.shape.slice(0, -1).map(() => 0), i * H], [...v.shape.slice(0, -1), H]) as tf.Tensor<R>;
+  const inputs = [0, 1, 2].map((i) => (i < 2 ? tf.add(gate(projected, i), gate(bh, i)) : gate(projected, i))) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  const recurrent = [0, 1, 2].map((i) => gate(wh, i)) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+  expect([T, G, B]).toEqual(inputs[0].shape.slice(0, 3));
+  return gruScan(inputs, recurrent, gate(bh, 2), masks);
 }
 
 /** Gradients of sum(value * weights) w.r.t. every input, from both implementations. */
@@ -80,14 +105,14 @@ describe('posteriorScan', () => {
       const [T, B, C, L] = [6, 3, 5, 2];
       const inputs = [normal([T, B, C]), normal([T, B, 2 * L]), normal([T, B, L], 1), normal([L, C + 2 * L]), normal([C, 2 * L])];
       const weights = normal([T, B, 3 * L], 1);
-      compare(inputs, (...t) => posteriorScan(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D])), (...t) => posteriorReference(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D])), weights, 1e-4);
+      compare(inputs, (...t) => posteriorScanPacked(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D])), (...t) => posteriorReference(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D])), weights, 1e-4);
     });
   });
 
   it('leaves no tensors behind, forward and backward', () => {
     const inputs = [normal([4, 2, 3]), normal([4, 2, 2]), normal([4, 2, 1]), normal([1, 5]), normal([3, 2])];
     const left = testing.tensorsLeftBehind(() => {
-      const g = tf.grads((...t: tf.Tensor[]) => tf.sum(posteriorScan(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]))))(inputs);
+      const g = tf.grads((...t: tf.Tensor[]) => tf.sum(posteriorScanPacked(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]))))(inputs);
       tf.dispose(g);
     });
     tf.dispose(inputs);
@@ -104,7 +129,7 @@ describe('gruScan', () => {
     tf.tidy(() => {
       const [T, G, B, H] = [5, 2, 3, 4];
       const inputs = [normal([T, G, B, 3 * H], 1), normal([G, H, 3 * H]), normal([G, 1, 3 * H])];
-      compare(inputs, (x, w, b) => gruScan(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, null), (x, w, b) => gruReference(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, null), normal([T, G, B, H], 1), 1e-4);
+      compare(inputs, (x, w, b) => gruScanPacked(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, null), (x, w, b) => gruReference(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, null), normal([T, G, B, H], 1), 1e-4);
     });
   });
 
@@ -124,7 +149,7 @@ describe('gruScan', () => {
       const inputs = [normal([T, G, B, 3 * H], 1), normal([G, H, 3 * H]), normal([G, 1, 3 * H])];
       // Only observed steps matter downstream: weight the loss by the mask.
       const weights = tf.mul(normal([T, G, B, H], 1), masks);
-      compare(inputs, (x, w, b) => gruScan(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, masks), (x, w, b) => gruReference(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, masks), weights, 1e-4, (v) => tf.mul(v, masks));
+      compare(inputs, (x, w, b) => gruScanPacked(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, masks), (x, w, b) => gruReference(x as tf.Tensor4D, w as tf.Tensor3D, b as tf.Tensor3D, masks), weights, 1e-4, (v) => tf.mul(v, masks));
     });
   });
 });

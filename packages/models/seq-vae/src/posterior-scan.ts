@@ -1,10 +1,11 @@
 /**
  * The recurrent part of the structured posterior q(z_n | z_{n-1}, x), and only that:
  *   a_n = pre_n + z_{n-1} W_za            (combiner pre-activation; z_0 term absent)
- *   o_n = tanh(a_n) W_h + z_{n-1} W_zo + offset_n = [loc_n, logvar_n]
+ *   loc_n    = tanh(a_n) W_hl + z_{n-1} W_zl + locOffset_n
+ *   logvar_n = tanh(a_n) W_hv + z_{n-1} W_zv + logvarOffset_n
  *   z_n = loc_n + exp(logvar_n / 2) * eps_n
- * with [W_za, W_zo] = fromZ (one matMul of z_{n-1} per step). Everything that does not
- * depend on z_{n-1} (pre, offset) is computed by the caller for all steps at once.
+ * Everything that does not depend on z_{n-1} (pre, the offsets) is computed by the
+ * caller for all steps at once.
  *
  * The backward pass through time is written by hand (tf.customGrad): each step carries
  * dL/dz_{n-1} only, and the weight gradients are one matMul over all steps after the
@@ -14,91 +15,94 @@
 import * as tf from '@tensorflow/tfjs';
 import { splitSteps } from './time-steps.js';
 
+/** The weights of the recursion: from z_{n-1} and from the combiner's hidden units. */
+export interface PosteriorWeights {
+  /** z_{n-1} to the combiner [L, C], to the mean [L, L], to the log-variance [L, L]. */
+  readonly zToHidden: tf.Tensor2D;
+  readonly zToLoc: tf.Tensor2D;
+  readonly zToLogvar: tf.Tensor2D;
+  /** Combiner hidden units to the mean [C, L] and to the log-variance [C, L]. */
+  readonly hiddenToLoc: tf.Tensor2D;
+  readonly hiddenToLogvar: tf.Tensor2D;
+}
+
 /**
- * pre: [T, B, C]; offsets: [T, B, 2L]; eps: [T, B, L]; fromZ: [L, C + 2L];
- * fromHidden: [C, 2L]. Returns [T, B, 3L]: z, loc and logvar along the last axis.
+ * pre: [T, B, C]; locOffsets, logvarOffsets, eps: [T, B, L]. Returns z, loc and logvar,
+ * each [T, B, L]. Each output is its own matMul (no per-step slicing along the feature
+ * axis, which is an element-by-element copy on the cpu backend).
  */
 export function posteriorScan(
   pre: tf.Tensor3D,
-  offsets: tf.Tensor3D,
+  locOffsets: tf.Tensor3D,
+  logvarOffsets: tf.Tensor3D,
   eps: tf.Tensor3D,
-  fromZ: tf.Tensor2D,
-  fromHidden: tf.Tensor2D,
-): tf.Tensor3D {
+  weights: PosteriorWeights,
+): { z: tf.Tensor3D; loc: tf.Tensor3D; logvar: tf.Tensor3D } {
   const [T, B, C] = pre.shape;
   const L = eps.shape[2];
-    // The value packs, per step, what the backward pass needs: [z, loc, logvar, tanh(a),
-  // exp(logvar / 2) eps] along the last axis. Tensors kept for the backward pass must
-  // be inputs or outputs (tfjs checks custom gradients for leaked intermediates).
+  const size = T * B * L;
+  // The value is flat: z, loc, logvar, exp(logvar / 2) eps ([T, B, L] each) and
+  // tanh(a) ([T, B, C]) of every step. What the backward pass reads must be an input or
+  // the output (tfjs checks custom gradients for leaked intermediates), and a flat value
+  // is split and regrown along its first axis only: a contiguous copy on every backend.
   const scan = tf.customGrad((...args: unknown[]) => {
-    const [a, off, e, wz, wh] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
-    const save = args[5] as (tensors: tf.Tensor[]) => void;
-    const pres = splitSteps(a);
-    const offs = splitSteps(off);
-    const noise = splitSteps(e);
-    const packed: tf.Tensor[] = [];
+    const [a, offLoc, offLogvar, e, wzh, wzl, wzv, whl, whv] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const save = args[9] as (tensors: tf.Tensor[]) => void;
+    const [pres, locOffs, logvarOffs, noise] = [splitSteps(a), splitSteps(offLoc), splitSteps(offLogvar), splitSteps(e)];
+    const kept: tf.Tensor[][] = [[], [], [], [], []];
     let zPrev: tf.Tensor | null = null;
     for (let n = 0; n < T; n++) {
-      let hidden: tf.Tensor;
-      let out: tf.Tensor;
-      if (zPrev === null) {
-        hidden = tf.tanh(pres[0]!);
-        out = tf.add(tf.matMul(hidden, wh), offs[0]!);
-      } else {
-        const [toHidden, toOut] = tf.split(tf.matMul(zPrev, wz), [C, 2 * L], 1) as [tf.Tensor, tf.Tensor];
-        hidden = tf.tanh(tf.add(pres[n]!, toHidden));
-        out = tf.addN([tf.matMul(hidden, wh), toOut, offs[n]!]);
-      }
-      const [loc, logvar] = tf.split(out, 2, 1) as [tf.Tensor, tf.Tensor];
+      const hidden = tf.tanh(zPrev === null ? pres[0]! : tf.add(pres[n]!, tf.matMul(zPrev, wzh)));
+      const loc: tf.Tensor = zPrev === null ? tf.add(tf.matMul(hidden, whl), locOffs[0]!) : tf.addN([tf.matMul(hidden, whl), tf.matMul(zPrev, wzl), locOffs[n]!]);
+      const logvar: tf.Tensor = zPrev === null ? tf.add(tf.matMul(hidden, whv), logvarOffs[0]!) : tf.addN([tf.matMul(hidden, whv), tf.matMul(zPrev, wzv), logvarOffs[n]!]);
       const spread = tf.mul(tf.exp(tf.mul(0.5, logvar)), noise[n]!);
       const z = tf.add(loc, spread);
-      packed.push(tf.concat([z, out, hidden, spread], 1));
+      [z, loc, logvar, spread, hidden].forEach((v, i) => kept[i]!.push(v));
       zPrev = z;
     }
-    const value = tf.stack(packed, 0) as tf.Tensor3D; // [T, B, 4L + C]
-    save([value, wz, wh]);
+    const value = tf.concat(kept.map((steps) => tf.stack(steps, 0).reshape([-1])), 0);
+    save([value, wzh, wzl, wzv, whl, whv]);
     const gradFunc = (dy: tf.Tensor, s: tf.Tensor[]): tf.Tensor[] => {
-      const [all, wzSaved, whSaved] = s as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
-      const [dz, dOut] = tf.split(tf.slice(dy, [0, 0, 0], [T, B, 3 * L]), [L, 2 * L], 2);
-      const dzs = splitSteps(dz!);
-      const dOuts = splitSteps(dOut!);
-      const [, , logvarAll, hiddenAll, spreadAll] = tf.split(all, [L, L, L, C, L], 2) as [tf.Tensor, tf.Tensor, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-      const hiddens = splitSteps(hiddenAll);
-      const spreads = splitSteps(spreadAll);
+      const [all, ...w] = s as [tf.Tensor, ...tf.Tensor2D[]];
       // Transposed once, not a transposing matMul per step.
-      const wzT = tf.transpose(wzSaved);
-      const whT = tf.transpose(whSaved);
-      const dHidden: tf.Tensor[] = new Array<tf.Tensor>(T);
-      const dOutTotal: tf.Tensor[] = new Array<tf.Tensor>(T);
-      const dLatent: tf.Tensor[] = new Array<tf.Tensor>(T);
+      const [wzhT, wzlT, wzvT, whlT, whvT] = w.map((m) => tf.transpose(m)) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [zAll, , logvarAll, spreadAll, hiddenAll] = tf.split(all, [size, size, size, size, T * B * C], 0).map((v, i) => v.reshape([T, B, i === 4 ? C : L])) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      const [dzs, dLocs, dLogvars] = tf.split(tf.slice(dy, [0], [3 * size]), 3, 0).map((v) => splitSteps(v.reshape([T, B, L]))) as [tf.Tensor[], tf.Tensor[], tf.Tensor[]];
+      // Factors of every step at once: dz/dlogvar = exp(logvar / 2) eps / 2, dtanh = 1 - tanh^2.
+      const halfSpreads = splitSteps(tf.mul(spreadAll, 0.5));
+      const tanhSlopes = splitSteps(tf.sub(1, tf.square(hiddenAll)));
+      const grads: tf.Tensor[][] = [new Array<tf.Tensor>(T), new Array<tf.Tensor>(T), new Array<tf.Tensor>(T), new Array<tf.Tensor>(T)];
       let carry: tf.Tensor | null = null;
       for (let n = T - 1; n >= 0; n--) {
         // dL/dz_n: from the outputs, and from step n+1 through z_n's uses there.
         const g: tf.Tensor = carry === null ? dzs[n]! : tf.add(dzs[n]!, carry);
-        dLatent[n] = g;
-        // z = loc + exp(logvar / 2) eps: dz/dloc = 1, dz/dlogvar = exp(logvar / 2) eps / 2.
-        const dO = tf.add(dOuts[n]!, tf.concat([g, tf.mul(tf.mul(g, spreads[n]!), 0.5)], 1));
-        const dA = tf.mul(tf.matMul(dO, whT), tf.sub(1, tf.square(hiddens[n]!)));
-        dHidden[n] = dA;
-        dOutTotal[n] = dO;
-        if (n > 0) carry = tf.matMul(tf.concat([dA, dO], 1), wzT);
+        const dLoc = tf.add(dLocs[n]!, g);
+        const dLogvar = tf.add(dLogvars[n]!, tf.mul(g, halfSpreads[n]!));
+        const dA = tf.mul(tf.add(tf.matMul(dLoc, whlT), tf.matMul(dLogvar, whvT)), tanhSlopes[n]!);
+        [g, dLoc, dLogvar, dA].forEach((v, i) => (grads[i]![n] = v));
+        if (n > 0) carry = tf.addN([tf.matMul(dA, wzhT), tf.matMul(dLoc, wzlT), tf.matMul(dLogvar, wzvT)]);
       }
-      const dA = tf.stack(dHidden, 0) as tf.Tensor3D; // [T, B, C]
-      const dO = tf.stack(dOutTotal, 0) as tf.Tensor3D; // [T, B, 2L]
-      const dFromHidden = tf.matMul(tf.transpose(hiddenAll.reshape([T * B, C])), dO.reshape([T * B, 2 * L]));
-      // z_{n-1} W_z exists for n >= 2 only (z_0 = 0).
-      let dFromZ: tf.Tensor = tf.zeros(wzSaved.shape);
-      if (T > 1) {
-        const zPrevT = tf.transpose(tf.slice(all, [0, 0, 0], [T - 1, B, L]).reshape([(T - 1) * B, L]));
-        const dAfterFirst = tf.slice(tf.concat([dA, dO], 2), [1, 0, 0], [T - 1, B, C + 2 * L]).reshape([(T - 1) * B, C + 2 * L]);
-        dFromZ = tf.matMul(zPrevT, dAfterFirst);
-      }
-      // dz/deps = exp(logvar / 2), for all steps at once.
-      const dEps = tf.mul(tf.stack(dLatent, 0), tf.exp(tf.mul(0.5, logvarAll)));
-      return [dA, dO, dEps, dFromZ, dFromHidden];
+      const [dz, dLoc, dLogvar, dA] = grads.map((steps) => tf.stack(steps, 0)) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      const flat = (v: tf.Tensor, from: number, steps: number, width: number) => tf.slice(v, [from, 0, 0], [steps, B, width]).reshape([steps * B, width]);
+      const hiddenT = tf.transpose(flat(hiddenAll, 0, T, C));
+      // z_{n-1} W exists for n >= 2 only (z_0 = 0).
+      const fromZ = (d: tf.Tensor3D, width: number) => (T === 1 ? tf.zeros([L, width]) : tf.matMul(tf.transpose(flat(zAll, 0, T - 1, L)), flat(d, 1, T - 1, width)));
+      return [
+        dA,
+        dLoc,
+        dLogvar,
+        tf.mul(dz, tf.exp(tf.mul(0.5, logvarAll))), // dz/deps = exp(logvar / 2)
+        fromZ(dA, C),
+        fromZ(dLoc, L),
+        fromZ(dLogvar, L),
+        tf.matMul(hiddenT, flat(dLoc, 0, T, L)),
+        tf.matMul(hiddenT, flat(dLogvar, 0, T, L)),
+      ];
     };
     return { value, gradFunc };
   });
-  const packed = scan(pre, offsets, eps, fromZ, fromHidden) as tf.Tensor3D;
-  return tf.slice(packed, [0, 0, 0], [T, B, 3 * L]);
+  const value = scan(pre, locOffsets, logvarOffsets, eps, weights.zToHidden, weights.zToLoc, weights.zToLogvar, weights.hiddenToLoc, weights.hiddenToLogvar);
+  // Split along the first axis: its gradient is a concat along that axis (cheap).
+  const [z, loc, logvar] = tf.split(value, [size, size, size, value.shape[0]! - 3 * size], 0).slice(0, 3).map((v) => v.reshape([T, B, L])) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+  return { z, loc, logvar };
 }

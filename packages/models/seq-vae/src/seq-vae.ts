@@ -14,7 +14,7 @@ import { bitsPerSpike } from './bits-per-spike.js';
 import { Emission, resolveLikelihood } from './emission.js';
 import type { LikelihoodConfig, LikelihoodOptions } from './emission.js';
 import { Encoder, resolveEncoder } from './encoder.js';
-import type { EncoderConfig, EncoderOptions } from './encoder.js';
+import type { EncoderConfig, EncoderOptions, PosteriorSummary } from './encoder.js';
 import { LinearGaussianSsm } from './linear-gaussian-ssm.js';
 import { ParameterSet } from './parameters.js';
 import { readModelArtifacts, writeModelArtifacts } from './persistence.js';
@@ -386,7 +386,7 @@ export class SeqVAE {
       const { x, mask } = batchTensors(sequences, indices);
       const out = tf.tidy(() => {
         const summary = this.#encoder.summarize(x, mask);
-        const terms = this.#terms(tile(x, samples), mask === null ? null : tile(mask, samples), tileBatch(summary, samples), 1, 0, rng);
+        const terms = this.#terms(tile(x, samples), mask === null ? null : tile(mask, samples), Encoder.tile(summary, samples), 1, 0, rng);
         const result: Record<'elbo' | 'reconstruction' | 'kl', tf.Tensor> & { mean?: tf.Tensor } = {
           elbo: terms.elbo.reshape([samples, B]).sum(1),
           reconstruction: terms.reconstruction.sum(),
@@ -446,7 +446,7 @@ export class SeqVAE {
       const B = indices.length;
       const { x, mask } = batchTensors(sequences, indices);
       const out = tf.tidy(() => {
-        const summary = tileBatch(this.#encoder.summarize(x, mask), samples);
+        const summary = Encoder.tile(this.#encoder.summarize(x, mask), samples);
         const eps = randomNormal([T, samples * B, L], { rng }) as tf.Tensor3D;
         const { z } = this.#encoder.sample(summary, eps);
         const zs = z.reshape([samples, B, T, L]);
@@ -595,7 +595,7 @@ export class SeqVAE {
     let kept: tf.Tensor[] = [];
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const summary = tileBatch(this.#encoder.summarize(x, mask), o.samples);
+        const summary = Encoder.tile(this.#encoder.summarize(x, mask), o.samples);
         const tiledMask = mask === null ? null : tile(mask, o.samples);
         const terms = this.#terms(tile(x, o.samples), tiledMask, summary, o.beta, o.freeBits, o.rng);
         kept = [tf.keep(tf.mean(terms.elbo)), tf.keep(tf.mean(terms.kl))];
@@ -618,7 +618,7 @@ export class SeqVAE {
   }
 
   /** ELBO terms for a batch, given the encoder summary (tiled when several samples per trial). */
-  #terms(x: tf.Tensor3D, mask: tf.Tensor2D | null, summary: tf.Tensor3D, klWeight: number, freeBits: number, rng: Generator) {
+  #terms(x: tf.Tensor3D, mask: tf.Tensor2D | null, summary: PosteriorSummary, klWeight: number, freeBits: number, rng: Generator) {
     const [B, T] = x.shape;
     const L = this.config.latentDim;
     const eps = randomNormal([T, B, L], { rng }) as tf.Tensor3D;
@@ -655,11 +655,6 @@ function hasSpikes(data: Sequences, neuron: number): boolean {
 
 function disposeAll(...tensors: (tf.Tensor | null | undefined)[]): void {
   for (const t of tensors) t?.dispose();
-}
-
-/** Repeats a time-major [T, B, C] tensor along B (sample-major, like {@link tile}). */
-function tileBatch(t: tf.Tensor3D, times: number): tf.Tensor3D {
-  return times === 1 ? t : tf.tile(t, [1, times, 1]);
 }
 
 function tile<T extends tf.Tensor>(t: T, times: number): T {
