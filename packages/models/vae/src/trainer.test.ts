@@ -35,6 +35,29 @@ describe('VAE.trainer', () => {
     [viaFit, viaTrainer].forEach((m) => m.dispose());
   });
 
+  it('reports the gradient norm before clipping, and clips the update to clipNorm', () => {
+    // With SGD the update is -learningRate * gradient, so the change of the weights gives
+    // the (clipped) gradient's norm independently of how the step computes it.
+    const learningRate = 0.5;
+    const updateNorm = (clipNorm?: number): { reported: number; applied: number } => {
+      const vae = model();
+      const before = vae.variables.map((v) => tf.clone(v));
+      const trainer = vae.trainer({ optimizer: 'sgd', learningRate, seed: 5, ...(clipNorm === undefined ? {} : { clipNorm }) });
+      const { gradientNorm } = trainer.step(x);
+      const applied = tf.tidy(() => Math.sqrt(tf.addN(vae.variables.map((v, i) => tf.sum(tf.square(tf.sub(v, before[i]!))))).dataSync()[0]!) / learningRate);
+      tf.dispose(before);
+      trainer.dispose();
+      vae.dispose();
+      return { reported: gradientNorm, applied };
+    };
+    const free = updateNorm();
+    expect(free.reported).toBeGreaterThan(0);
+    expect(Math.abs(free.applied - free.reported) / free.reported).toBeLessThan(1e-3);
+    const clipped = updateNorm(free.reported / 4);
+    expect(Math.abs(clipped.reported - free.reported) / free.reported).toBeLessThan(1e-5);
+    expect(Math.abs(clipped.applied - free.reported / 4) / (free.reported / 4)).toBeLessThan(1e-3);
+  });
+
   it('rejects bad batches and options', () => {
     const vae = model();
     expect(() => vae.trainer({ epochs: 3 } as never)).toThrow(/VAE.trainer: option 'epochs' must be one of learningRate/);

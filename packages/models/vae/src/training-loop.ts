@@ -95,7 +95,7 @@ export function computeStep(definition: StepDefinition, position: StepPosition, 
       reported = tf.keep(tf.stack([loss, ...termNames.map((name) => terms[name]!)]));
       return loss;
     }, definition.variables as tf.Variable[]);
-    const normSq = tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))));
+    const normSq = tf.addN(Object.values(grads).map(sumOfSquares));
     const report = tf.concat([reported!, tf.reshape(normSq, [1])]);
     reported!.dispose();
     if (clipNorm === undefined) return { report, grads };
@@ -105,6 +105,15 @@ export function computeStep(definition: StepDefinition, position: StepPosition, 
     for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
     return { report, grads: clipped };
   });
+}
+
+/**
+ * The sum of the squared entries. Matrices are reduced over their first axis first:
+ * on the wasm backend that is about 4x cheaper than one reduction over all entries.
+ */
+function sumOfSquares(g: tf.Tensor): tf.Tensor {
+  const squares = tf.square(g);
+  return tf.sum(squares.rank >= 2 ? tf.sum(squares, 0) : squares);
 }
 
 /** Applies the update when the read-back report is finite; throws {@link NonFiniteLossError} otherwise. Frees the step's tensors. */
