@@ -42,11 +42,14 @@ export function resolvePrior(spec: PriorSpec | undefined, where: string): Resolv
 
 export function priorModule(spec: ResolvedPrior, latentDim: number, rng: Generator): PriorModule {
   if (spec.type === 'standardNormal') {
+    // Made once (kept, in case the model is built inside a tidy) rather than at every step.
+    const loc = tf.keep(tf.zeros([latentDim]));
+    const scaleDiag = tf.keep(tf.ones([latentDim]));
     return {
       spec,
       variables: {},
-      distribution: () => new MultivariateNormalDiag({ loc: tf.zeros([latentDim]), scaleDiag: tf.ones([latentDim]), validate: false }),
-      dispose: () => undefined,
+      distribution: () => new MultivariateNormalDiag({ loc, scaleDiag, validate: false }),
+      dispose: () => tf.dispose([loc, scaleDiag]),
     };
   }
   const k = spec.components;
