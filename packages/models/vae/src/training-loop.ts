@@ -219,7 +219,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Fit
           await options.onBatchEnd({ epoch, epochs, batch, batches, step: step - 1, loss, terms, gradientNorm: Math.sqrt(normSq), ...timing() });
         }
         if (now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await yieldToEventLoop();
           lastYield = now();
         }
         signal?.throwIfAborted();
@@ -276,6 +276,15 @@ function identity(n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   return order;
+}
+
+/**
+ * Lets timers, I/O and abort events run. Node's setImmediate does so without the
+ * at-least-1 ms sleep of setTimeout(0); browsers fall back to setTimeout.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
+  return new Promise((resolve) => (setImmediate ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function now(): number {
