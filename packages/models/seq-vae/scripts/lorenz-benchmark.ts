@@ -9,6 +9,7 @@
  * Baseline from the same run: Gaussian-smoothed counts + factor analysis (3 factors).
  *
  *   node build/scripts/lorenz-benchmark.js [--backend cpu|wasm] [--kernels default|assemblyscript] [--epochs N]
+ *     [--batch-size B] [--lr R] [--latent-dim L] [--hidden H] [--samples S]
  */
 import { lorenzSpikes } from '@elbo/data-io';
 import { Generator } from '@elbo/runtime';
@@ -34,6 +35,8 @@ export interface LorenzBenchmarkOptions {
   readonly batchSize?: number;
   readonly learningRate?: number;
   readonly hidden?: number;
+  /** Posterior trajectories per trial in each gradient estimate. */
+  readonly samples?: number;
   readonly seed?: number;
   readonly log?: (line: string) => void;
 }
@@ -42,14 +45,17 @@ export interface LorenzBenchmarkResult {
   readonly benchmark: 'seq-vae-lorenz';
   readonly runtime: { backend: string; kernels: string };
   readonly data: { trainTrials: number; testTrials: number; bins: number; neurons: number; binSize: number; seed: number };
-  readonly model: { latentDim: number; hidden: number; epochs: number; batchSize: number; learningRate: number; finalLearningRate: number };
+  readonly model: { latentDim: number; hidden: number; epochs: number; batchSize: number; learningRate: number; finalLearningRate: number; samples: number };
   readonly seqVae: {
     latentR2: number;
     rateR2: number;
     rateR2Affine: number;
     testElboPerStep: number;
     trainSeconds: number;
+    /** Process CPU time of training (holds still when other jobs load the machine). */
+    trainCpuSeconds: number;
     secondsPerEpoch: number;
+    cpuSecondsPerEpoch: number;
     inferMsPerTrial: number;
   };
   readonly baseline: { method: string; sigmaBins: number; latentR2: number; rateR2: number; rateR2Affine: number };
@@ -107,6 +113,7 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
   const epochs = options.epochs ?? 40;
   const batchSize = options.batchSize ?? 30;
   const learningRate = options.learningRate ?? 1e-2;
+  const samples = options.samples ?? 1;
   const model = new SeqVAE({
     obsDim: NEURONS,
     latentDim,
@@ -115,6 +122,7 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
     encoder: { hidden, combinerHidden: hidden },
     seed,
   });
+  const cpuBefore = process.cpuUsage();
   const history = await model.fit(
     { x: trainCounts, shape: [TRAIN, BINS, NEURONS] },
     {
@@ -122,11 +130,14 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
       batchSize,
       learningRate,
       finalLearningRate: learningRate / 10,
+      samples,
       klWarmupEpochs: Math.max(1, Math.round(epochs / 5)),
       rng: Generator.fromSeed(seed + 1),
       onEpochEnd: (p) => log(`epoch ${p.epoch}/${p.epochs}: elbo/trial ${p.elbo.toFixed(1)}, kl ${p.kl.toFixed(1)}, ${p.elapsedSeconds.toFixed(1)} s`),
     },
   );
+  const cpu = process.cpuUsage(cpuBefore);
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const started = performance.now();
   const test = model.infer({ x: testCounts, shape: [TEST, BINS, NEURONS] }, { samples: 16, rng: Generator.fromSeed(seed + 2) });
   const inferMsPerTrial = (performance.now() - started) / TEST;
@@ -139,15 +150,17 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
     rateR2Affine: perNeuronAffineR2(train.emissionMeans, trainRates, test.emissionMeans, testRates),
     testElboPerStep: evaluation.elboPerStep,
     trainSeconds: history.seconds,
+    trainCpuSeconds,
     secondsPerEpoch: history.seconds / epochs,
+    cpuSecondsPerEpoch: trainCpuSeconds / epochs,
     inferMsPerTrial,
   };
-  log(`seq-vae: latent R2 ${seqVae.latentR2.toFixed(3)}, rate R2 ${seqVae.rateR2.toFixed(3)}, train ${seqVae.trainSeconds.toFixed(1)} s`);
+  log(`seq-vae: latent R2 ${seqVae.latentR2.toFixed(3)}, rate R2 ${seqVae.rateR2.toFixed(3)}, train ${seqVae.trainSeconds.toFixed(1)} s (${trainCpuSeconds.toFixed(1)} s CPU)`);
   return {
     benchmark: 'seq-vae-lorenz',
     runtime: { backend: summary.backend, kernels: summary.kernels },
     data: { trainTrials: TRAIN, testTrials: TEST, bins: BINS, neurons: NEURONS, binSize: BIN_SIZE, seed },
-    model: { latentDim, hidden, epochs, batchSize, learningRate, finalLearningRate: learningRate / 10 },
+    model: { latentDim, hidden, epochs, batchSize, learningRate, finalLearningRate: learningRate / 10, samples },
     seqVae,
     baseline,
     targets: { latentR2: 0.95, rateR2: 0.85, trainSeconds: 180 },
@@ -176,6 +189,7 @@ if (process.argv[1]?.endsWith('lorenz-benchmark.js')) {
     batchSize: flag(argv, 'batch-size') === undefined ? undefined : Number(flag(argv, 'batch-size')),
     learningRate: flag(argv, 'lr') === undefined ? undefined : Number(flag(argv, 'lr')),
     hidden: flag(argv, 'hidden') === undefined ? undefined : Number(flag(argv, 'hidden')),
+    samples: flag(argv, 'samples') === undefined ? undefined : Number(flag(argv, 'samples')),
     log: (line) => console.error(line),
   });
   console.log(JSON.stringify(result, null, 2));
