@@ -108,12 +108,12 @@ export async function lorenzBenchmark(options: LorenzBenchmarkOptions = {}): Pro
   }
   log(`baseline (sigma ${baseline.sigmaBins} bins): latent R2 ${baseline.latentR2.toFixed(3)}, rate R2 ${baseline.rateR2.toFixed(3)}`);
 
-  const latentDim = options.latentDim ?? 8;
+  const latentDim = options.latentDim ?? 4;
   const hidden = options.hidden ?? 32;
   const epochs = options.epochs ?? 40;
   const batchSize = options.batchSize ?? 30;
   const learningRate = options.learningRate ?? 1e-2;
-  const samples = options.samples ?? 1;
+  const samples = options.samples ?? 4;
   const model = new SeqVAE({
     obsDim: NEURONS,
     latentDim,
