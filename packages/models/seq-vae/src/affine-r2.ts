@@ -9,7 +9,7 @@ import { cholesky, choleskySolve } from './dense.js';
 import type { Matrix } from './dense.js';
 
 export interface AffineMap {
-  /** [inputDim + 1, outputDim]: rows for the inputs, then the offset row. */
+  /** Shape `[inputDim + 1, outputDim]`: rows for the inputs, then the offset row. */
   readonly weights: Float64Array;
   readonly inputDim: number;
   readonly outputDim: number;

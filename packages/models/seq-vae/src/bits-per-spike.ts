@@ -34,7 +34,7 @@ export function poissonNll(rate: number, count: number): number {
 export interface BitsPerSpikeOptions {
   /** Which neurons to score (default: all). */
   readonly neurons?: readonly number[];
-  /** [trials, bins]: score only bins with 1 (default: all bins). */
+  /** Shape `[trials, bins]`: score only bins with 1 (default: all bins). */
   readonly mask?: ArrayLike<number> | null;
 }
 

@@ -28,6 +28,7 @@ export type {
   FitEmOptions,
   FitEmResult,
   SsmSample,
+  MatrixInput,
 } from './linear-gaussian-ssm.js';
 export { fitAffineMap, applyAffineMap, rSquared, r2AfterAffineMap } from './affine-r2.js';
 export type { AffineMap } from './affine-r2.js';

@@ -28,7 +28,7 @@ import {
 } from './dense.js';
 import type { Matrix } from './dense.js';
 
-type MatrixInput = ArrayLike<ArrayLike<number>>;
+export type MatrixInput = ArrayLike<ArrayLike<number>>;
 
 /** Parameters, as nested arrays (rows). Offsets b and d default to zero. */
 export interface LinearGaussianSsmParams {

@@ -13,7 +13,7 @@ export interface SequenceData {
   readonly counts?: Float32Array | Float64Array | tf.Tensor;
   /** [trials, steps, dims] */
   readonly shape?: readonly number[];
-  /** [trials, steps]: 1 for observed steps, 0 for padding after a trial's end. */
+  /** Shape `[trials, steps]`: 1 for observed steps, 0 for padding after a trial's end. */
   readonly mask?: Float32Array | Float64Array | Uint8Array | tf.Tensor;
 }
 

@@ -38,7 +38,7 @@ export function smoothCounts(counts: ArrayLike<number>, shape: readonly [number,
 }
 
 export interface PoissonRegression {
-  /** [inputDim + 1, outputDim]: weights, then the intercept row. */
+  /** Shape `[inputDim + 1, outputDim]`: weights, then the intercept row. */
   readonly weights: Float64Array;
   readonly inputDim: number;
   readonly outputDim: number;
