@@ -31,8 +31,8 @@ export interface TrainingModel {
   readonly examples: number;
   /** Optimizer steps per epoch. */
   readonly stepsPerEpoch: number;
-  /** The optimizer whose state the checkpoint carries (undefined when the model's fit owns it). */
-  readonly optimizer: tf.Optimizer | undefined;
+  /** The optimizer whose state the checkpoint carries. */
+  readonly optimizer: tf.Optimizer;
   /** Trains epochs `first` .. `first + count - 1` (1-based) and reports each. */
   trainEpochs(first: number, count: number, hooks: EpochHooks): Promise<EpochRecord[]>;
   save(dir: string): Promise<void>;
@@ -107,17 +107,19 @@ export interface SeqVaeTrainingSettings {
 }
 
 /**
- * The SeqVAE trained through its own fit (which owns its Adam optimizer), one call per
- * checkpoint segment: the KL warm-up follows the model's saved step count, the noise
- * and shuffling the generator passed in.
+ * The SeqVAE trained through its own fit, one call per checkpoint segment, with one
+ * persistent Adam optimizer (fit keeps a passed optimizer's state), so the segments
+ * train exactly like one long fit: the KL warm-up follows the model's saved step count,
+ * the noise and shuffling the generator passed in.
  */
 export function seqVaeTrainingModel(model: SeqVAE, sequences: { values: Float32Array; shape: [number, number, number] }, settings: SeqVaeTrainingSettings): TrainingModel {
   const [trials] = sequences.shape;
+  const optimizer = tf.train.adam(settings.learningRate);
   return {
     kind: 'seq-vae',
     examples: trials,
     stepsPerEpoch: Math.ceil(trials / settings.batchSize),
-    optimizer: undefined,
+    optimizer,
     async trainEpochs(first, count, hooks) {
       const records: EpochRecord[] = [];
       let started = performance.now();
@@ -126,7 +128,7 @@ export function seqVaeTrainingModel(model: SeqVAE, sequences: { values: Float32A
         {
           epochs: count,
           batchSize: settings.batchSize,
-          learningRate: settings.learningRate,
+          optimizer,
           klWarmupEpochs: settings.klWarmupEpochs,
           rng: hooks.rng,
           signal: hooks.signal,
@@ -143,6 +145,8 @@ export function seqVaeTrainingModel(model: SeqVAE, sequences: { values: Float32A
       return records;
     },
     save: (dir) => model.save(dir),
-    dispose() {},
+    dispose() {
+      optimizer.dispose();
+    },
   };
 }

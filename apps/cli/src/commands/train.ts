@@ -100,7 +100,7 @@ export async function trainCommand(kind: ModelKind, options: TrainOptions, repor
           rng: initRng,
         });
     training = vaeTrainingModel(vae, rows, settings);
-    if (checkpoint) await restoreOptimizer(outDir, training.optimizer!);
+    if (checkpoint) await restoreOptimizer(outDir, training.optimizer);
     dispose = () => {
       training.dispose();
       vae.dispose();
@@ -118,7 +118,11 @@ export async function trainCommand(kind: ModelKind, options: TrainOptions, repor
           seed: settings.seed,
         });
     training = seqVaeTrainingModel(model, sequences, settings);
-    dispose = () => model.dispose();
+    if (checkpoint) await restoreOptimizer(outDir, training.optimizer);
+    dispose = () => {
+      training.dispose();
+      model.dispose();
+    };
   }
 
   try {
