@@ -40,17 +40,10 @@ export type Draws = (() => tf.Tensor) | null;
 /** KL[q || p] with q's batch shape; sampled at `draws` when not analytic. */
 export function klTerm(where: string, q: Distribution, p: Distribution, draws: Draws, estimator: KlEstimator): tf.Tensor {
   if (estimator !== 'sample') {
-    // Mixed factorised types (Independent(Normal) against MultivariateNormalDiag, say)
-    // have no registered pair but an analytic KL per dimension: sum it.
-    const qFactors = perDimensionFactors(q);
-    const pFactors = perDimensionFactors(p);
-    const byDimension = qFactors !== null && pFactors !== null;
+    // Mixed spellings of a diagonal Gaussian (Independent(Normal, 1) and
+    // MultivariateNormalDiag) are registered pairs in @elbo/distributions.
     const value = analyticKl(where, q, p);
     if (value !== null) return value;
-    if (byDimension) {
-      const perDimension = analyticKl(where, qFactors, pFactors);
-      if (perDimension !== null) return tf.sum(perDimension, -1);
-    }
     if (estimator === 'analytic') {
       throw invalidArgument(where, 'kl', `'auto' or 'sample' for a pair with no registered analytic KL`, {
         raw: `'analytic' for KL[${q.name} || ${p.name}]`,
