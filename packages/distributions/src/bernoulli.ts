@@ -6,7 +6,7 @@ import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
 import type { Alternatives } from './params.js';
-import { logSigmoid, safeLog, untracked, xlogx } from './stable-ops.js';
+import { logSigmoid, safeLog, untaped, xlogx } from './stable-ops.js';
 
 export type BernoulliOptions = DistributionOptions &
   Alternatives<'logits', 'probs'>;
@@ -52,8 +52,8 @@ export class Bernoulli extends Distribution {
     if (this.#logits) return tf.sub(tf.mul(x, this.#logits), tf.softplus(this.#logits));
     // x log p + (1 - x) log(1 - p), with 0 * log 0 = 0 and no NaN gradients at p in {0, 1}.
     const p = this.#probs!;
-    const isOne = untracked(() => tf.equal(x, 1));
-    const isZero = untracked(() => tf.equal(x, 0));
+    const isOne = untaped(() => tf.equal(x, 1));
+    const isZero = untaped(() => tf.equal(x, 0));
     const logP = tf.log(tf.where(isZero, tf.scalar(1), p));
     const log1mP = tf.log1p(tf.neg(tf.where(isOne, tf.scalar(0), p)));
     const onePart = tf.where(isZero, tf.scalar(0), tf.mul(x, logP));

@@ -8,7 +8,7 @@ import { buildParams } from './params.js';
 import type { ParamInput } from './params.js';
 import { broadcastShapes } from './shapes.js';
 import { digamma, lbeta } from './special.js';
-import { untracked, xlogy } from './stable-ops.js';
+import { untaped, xlogy } from './stable-ops.js';
 
 export interface BetaOptions extends DistributionOptions {
   /** alpha > 0, the exponent of x. */
@@ -76,7 +76,7 @@ export class Beta extends Distribution {
     const a = this.concentration1;
     const b = this.concentration0;
     const mode = tf.div(tf.sub(a, 1), tf.sub(tf.add(a, b), 2));
-    const defined = untracked(() => tf.logicalAnd(tf.greater(a, 1), tf.greater(b, 1)));
+    const defined = untaped(() => tf.logicalAnd(tf.greater(a, 1), tf.greater(b, 1)));
     return tf.broadcastTo(tf.where(defined, mode, tf.scalar(NaN)), this.batchShape);
   }
 }

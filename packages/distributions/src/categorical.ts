@@ -6,7 +6,7 @@ import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
 import type { Alternatives } from './params.js';
 import { sizeOf } from './shapes.js';
-import { safeLog, untracked } from './stable-ops.js';
+import { safeLog, untaped } from './stable-ops.js';
 
 export type CategoricalOptions = DistributionOptions &
   Alternatives<'logits', 'probs'>;
@@ -86,7 +86,7 @@ export class Categorical extends Distribution {
   protected override computeEntropy(): tf.Tensor {
     const p = this.probs();
     const logP = this.logProbsOfClasses();
-    const positive = untracked(() => tf.greater(p, 0));
+    const positive = untaped(() => tf.greater(p, 0));
     return tf.neg(tf.sum(tf.where(positive, tf.mul(p, tf.where(positive, logP, tf.scalar(0))), tf.scalar(0)), -1));
   }
   protected override computeMode(): tf.Tensor {

@@ -4,7 +4,7 @@ import type { Generator } from '@elbo/runtime';
 import { openUnitInterval, unitInterval } from './constraints.js';
 import { Distribution } from './distribution.js';
 import type { DistributionOptions } from './distribution.js';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 import { buildParams } from './params.js';
 import type { Alternatives } from './params.js';
 
@@ -53,7 +53,7 @@ export class ContinuousBernoulli extends Distribution {
     return tf.tidy(() => {
       const eta = this.#logits;
       const a = tf.abs(eta);
-      const small = untracked(() => tf.less(a, LOG_NORM_TAYLOR));
+      const small = untaped(() => tf.less(a, LOG_NORM_TAYLOR));
       const safeA = tf.where(small, tf.scalar(1), a);
       const exact = tf.sub(tf.log(safeA), tf.log(tf.tanh(tf.mul(safeA, 0.5))));
       const e2 = tf.square(tf.where(small, eta, tf.scalar(0)));
@@ -70,9 +70,9 @@ export class ContinuousBernoulli extends Distribution {
   protected draw(sampleShape: number[], rng: Generator): tf.Tensor {
     const u = randomUniform(this.outputShape(sampleShape), { rng });
     const eta = this.#logits;
-    const flip = untracked(() => tf.greater(eta, 0));
+    const flip = untaped(() => tf.greater(eta, 0));
     const negAbs = tf.neg(tf.abs(eta));
-    const tiny = untracked(() => tf.greater(negAbs, -ICDF_LINEAR));
+    const tiny = untaped(() => tf.greater(negAbs, -ICDF_LINEAR));
     const safeEta = tf.where(tiny, tf.scalar(-1), negAbs);
     const v = tf.where(flip, tf.sub(1, u), u);
     const y = tf.where(tiny, v, tf.div(tf.log1p(tf.mul(v, tf.expm1(safeEta))), safeEta));
@@ -81,9 +81,9 @@ export class ContinuousBernoulli extends Distribution {
 
   protected override computeCdf(x: tf.Tensor): tf.Tensor {
     const eta = this.#logits;
-    const flip = untracked(() => tf.greater(eta, 0));
+    const flip = untaped(() => tf.greater(eta, 0));
     const negAbs = tf.neg(tf.abs(eta));
-    const tiny = untracked(() => tf.greater(negAbs, -ICDF_LINEAR));
+    const tiny = untaped(() => tf.greater(negAbs, -ICDF_LINEAR));
     const safeEta = tf.where(tiny, tf.scalar(-1), negAbs);
     const xs = tf.clipByValue(tf.where(flip, tf.sub(1, x), x), 0, 1);
     const g = tf.div(tf.mul(tf.sigmoid(tf.neg(safeEta)), tf.expm1(tf.mul(xs, safeEta))), tf.tanh(tf.mul(safeEta, 0.5)));
@@ -94,7 +94,7 @@ export class ContinuousBernoulli extends Distribution {
   protected override computeMean(): tf.Tensor {
     // 1/2 + (coth(x) - 1/x) / 2 with x = eta / 2.
     const eta = this.#logits;
-    const small = untracked(() => tf.less(tf.abs(eta), MEAN_TAYLOR));
+    const small = untaped(() => tf.less(tf.abs(eta), MEAN_TAYLOR));
     const safeEta = tf.where(small, tf.scalar(1), eta);
     const x = tf.mul(safeEta, 0.5);
     const exact = tf.add(0.5, tf.mul(tf.sub(tf.reciprocal(tf.tanh(x)), tf.reciprocal(x)), 0.5));
@@ -109,15 +109,15 @@ export class ContinuousBernoulli extends Distribution {
     // with A = (sinh x - x) / x^3 from its series, which avoids the cancellation.
     const eta = this.#logits;
     const a = tf.abs(eta);
-    const small = untracked(() => tf.less(a, VARIANCE_SERIES));
-    const large = untracked(() => tf.greater(a, LARGE));
+    const small = untaped(() => tf.less(a, VARIANCE_SERIES));
+    const large = untaped(() => tf.greater(a, LARGE));
     const x = tf.mul(tf.where(small, a, tf.scalar(0)), 0.5);
     const x2 = tf.square(x);
     let series = tf.scalar(1 / 6227020800); // 1/13!
     for (const c of [1 / 39916800, 1 / 362880, 1 / 5040, 1 / 120, 1 / 6]) series = tf.add(c, tf.mul(x2, series));
     const x2a = tf.mul(x2, series);
     const nearZero = tf.div(tf.mul(series, tf.add(2, x2a)), tf.mul(tf.square(tf.add(1, x2a)), 4));
-    const safeX = tf.mul(tf.where(untracked(() => tf.logicalOr(small, large)), tf.scalar(VARIANCE_SERIES), a), 0.5);
+    const safeX = tf.mul(tf.where(untaped(() => tf.logicalOr(small, large)), tf.scalar(VARIANCE_SERIES), a), 0.5);
     const moderate = tf.mul(tf.sub(tf.reciprocal(tf.square(safeX)), tf.reciprocal(tf.square(tf.sinh(safeX)))), 0.25);
     const far = tf.reciprocal(tf.square(tf.where(large, eta, tf.scalar(1))));
     return tf.where(small, nearZero, tf.where(large, far, moderate));

@@ -7,7 +7,7 @@ import { logStandardGammaRsample } from './gamma-reparam.js';
 import { buildParams } from './params.js';
 import type { ParamInput } from './params.js';
 import { digamma, lbetaMultivariate } from './special.js';
-import { untracked, xlogy } from './stable-ops.js';
+import { untaped, xlogy } from './stable-ops.js';
 
 export interface DirichletOptions extends DistributionOptions {
   /** alpha > 0, shape `[...batch, K]`. */
@@ -63,7 +63,7 @@ export class Dirichlet extends Distribution {
     const a = this.concentration;
     const k = a.shape[a.rank - 1]!;
     const mode = tf.div(tf.sub(a, 1), tf.sub(tf.sum(a, -1, true), k));
-    const defined = untracked(() => tf.all(tf.greater(a, 1), -1, true));
+    const defined = untaped(() => tf.all(tf.greater(a, 1), -1, true));
     return tf.where(defined, mode, tf.scalar(NaN));
   }
 }

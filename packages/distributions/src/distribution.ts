@@ -5,7 +5,7 @@ import { checkConstraint } from './constraints.js';
 import type { Constraint } from './constraints.js';
 import { NotDefinedError, RsampleNotAvailableError } from './errors.js';
 import { checkSampleShape, tryBroadcast } from './shapes.js';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 
 /** Options every constructor accepts. */
 export interface DistributionOptions {
@@ -70,7 +70,7 @@ export abstract class Distribution {
     const rng = options.rng ?? getGenerator();
     // Off the tape: no gradient, and no error from non-differentiable sampler ops
     // when a caller samples inside tf.grad (score-function estimators do).
-    return tf.tidy(() => untracked(() => this.draw(shape, rng)));
+    return tf.tidy(() => untaped(() => this.draw(shape, rng)));
   }
 
   /** Reparameterised draws: differentiable with respect to the parameters. */

@@ -9,7 +9,7 @@ import type { KlPair } from './kl-pair.js';
 import { Laplace } from './laplace.js';
 import { LogNormal } from './log-normal.js';
 import { digamma, lgamma } from './special.js';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 import { Uniform } from './uniform.js';
 
 /** Analytic pairs of the non-Gaussian continuous families (the formulas of torch.distributions.kl). */
@@ -78,7 +78,7 @@ export function continuousKlPairs(): KlPair[] {
     // log((q.high - q.low) / (p.high - p.low)) when [p.low, p.high] lies within q's support, else +Infinity.
     klPair(Uniform, Uniform, (p, q) =>
       tf.tidy(() => {
-        const outside = untracked(() => tf.logicalOr(tf.less(p.low, q.low), tf.greater(p.high, q.high)));
+        const outside = untaped(() => tf.logicalOr(tf.less(p.low, q.low), tf.greater(p.high, q.high)));
         const value = tf.log(tf.div(tf.sub(q.high, q.low), tf.sub(p.high, p.low)));
         return tf.where(outside, tf.scalar(Infinity), value);
       }),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 import { Bernoulli } from './bernoulli.js';
 import { Categorical } from './categorical.js';
 import { klPair } from './kl-pair.js';
@@ -14,7 +14,7 @@ import { Poisson } from './poisson.js';
 export function klFromLogProbs(logP: tf.Tensor, logQ: tf.Tensor, axis: number): tf.Tensor {
   return tf.tidy(() => {
     const p = tf.exp(logP);
-    const impossible = untracked(() => tf.equal(p, 0));
+    const impossible = untaped(() => tf.equal(p, 0));
     const diff = tf.where(impossible, tf.scalar(0), tf.sub(logP, logQ));
     return tf.sum(tf.mul(p, diff), axis);
   });
@@ -38,7 +38,7 @@ export function discreteKlPairs(): KlPair[] {
       tf.tidy(() => {
         const rateP = p.rate();
         const rateQ = q.rate();
-        const zero = untracked(() => tf.equal(rateP, 0));
+        const zero = untaped(() => tf.equal(rateP, 0));
         const diff = tf.where(zero, tf.scalar(0), tf.sub(p.logRate(), q.logRate()));
         return tf.add(tf.sub(tf.mul(rateP, diff), rateP), rateQ);
       }),

@@ -10,7 +10,7 @@ import type { Alternatives, ParamInput } from './params.js';
 import { samplePoisson } from './poisson-sampler.js';
 import { broadcastShapes, sizeOf } from './shapes.js';
 import { lgamma, logFactorial } from './special.js';
-import { logSigmoid, untracked } from './stable-ops.js';
+import { logSigmoid, untaped } from './stable-ops.js';
 
 const probsBelowOne = elementwiseConstraint('in [0, 1)', (v) => v >= 0 && v < 1);
 
@@ -52,7 +52,7 @@ export class NegativeBinomial extends Distribution {
     const eta = this.#logits;
     const combinatorial = tf.sub(tf.sub(lgamma(tf.add(k, r)), logFactorial(k)), lgamma(r));
     // k log p with 0 log 0 = 0: probs = 0 gives logits = -Infinity.
-    const zero = untracked(() => tf.equal(k, 0));
+    const zero = untaped(() => tf.equal(k, 0));
     const successes = tf.where(zero, tf.scalar(0), tf.mul(k, logSigmoid(tf.where(zero, tf.scalar(0), eta))));
     return tf.add(combinatorial, tf.add(tf.mul(r, logSigmoid(tf.neg(eta))), successes));
   }

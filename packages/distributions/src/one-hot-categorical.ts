@@ -4,7 +4,7 @@ import { Categorical } from './categorical.js';
 import type { CategoricalOptions } from './categorical.js';
 import { oneHot } from './constraints.js';
 import { Distribution } from './distribution.js';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 
 /**
  * Categorical over one-hot vectors: batch `[...]`, event `[K]`. Same parameters as
@@ -35,7 +35,7 @@ export class OneHotCategorical extends Distribution {
   }
 
   protected computeLogProb(x: tf.Tensor): tf.Tensor {
-    const chosen = untracked(() => tf.equal(x, 1));
+    const chosen = untaped(() => tf.equal(x, 1));
     return tf.sum(tf.where(chosen, this.categorical.logProbsOfClasses(), tf.scalar(0)), -1);
   }
 

@@ -9,7 +9,7 @@ import type { Alternatives } from './params.js';
 import { samplePoisson } from './poisson-sampler.js';
 import { sizeOf } from './shapes.js';
 import { logFactorial } from './special.js';
-import { safeLog, untracked, xlogy } from './stable-ops.js';
+import { safeLog, untaped, xlogy } from './stable-ops.js';
 
 const ENTROPY_SERIES_LIMIT = 20;
 const ENTROPY_TERMS = 110;
@@ -68,7 +68,7 @@ export class Poisson extends Distribution {
    */
   protected override computeEntropy(): tf.Tensor {
     const rate = this.rate();
-    const large = untracked(() => tf.greater(rate, ENTROPY_SERIES_LIMIT));
+    const large = untaped(() => tf.greater(rate, ENTROPY_SERIES_LIMIT));
     const small = tf.where(large, tf.scalar(1), rate);
     const k = tf.range(0, ENTROPY_TERMS);
     const logP = tf.sub(tf.sub(tf.mul(k, tf.expandDims(tf.log(small), -1)), tf.expandDims(small, -1)), logFactorial(k));
@@ -78,7 +78,7 @@ export class Poisson extends Distribution {
     const correction = tf.mul(r, tf.add(1 / 12, tf.mul(r, tf.add(1 / 24, tf.mul(r, 19 / 360)))));
     const asymptotic = tf.sub(tf.mul(tf.log(tf.mul(big, 2 * Math.PI * Math.E)), 0.5), correction);
     // A zero rate is a point mass: entropy 0 (0 log 0 = 0 in the sum).
-    const zero = untracked(() => tf.equal(rate, 0));
+    const zero = untaped(() => tf.equal(rate, 0));
     return tf.where(zero, tf.scalar(0), tf.where(large, asymptotic, exact));
   }
   protected override computeMean(): tf.Tensor {

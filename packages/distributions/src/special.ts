@@ -6,7 +6,7 @@
  * autodiff is exactly this `digamma` series, and that of `digamma` its derivative.
  */
 import * as tf from '@tensorflow/tfjs';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 
 const SHIFT = 6;
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -68,7 +68,7 @@ function table(): Float32Array {
 /** log(k!) = lgamma(k + 1) for k >= 0; exact (float32-rounded) for integers below 128. */
 export function logFactorial(k: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const inTable = untracked(() => tf.logicalAnd(tf.less(k, LOG_FACTORIAL_TABLE_SIZE), tf.equal(k, tf.floor(k))));
+    const inTable = untaped(() => tf.logicalAnd(tf.less(k, LOG_FACTORIAL_TABLE_SIZE), tf.equal(k, tf.floor(k))));
     const index = tf.cast(tf.where(inTable, k, tf.scalar(0)), 'int32');
     const exact = tf.reshape(tf.gather(tf.tensor1d(table()), tf.reshape(index, [-1])), k.shape);
     return tf.where(inTable, exact, lgamma(tf.add(k, 1)));

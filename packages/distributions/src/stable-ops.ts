@@ -5,6 +5,7 @@
  * finite gradient.
  */
 import * as tf from '@tensorflow/tfjs';
+import { untaped } from '@elbo/runtime';
 
 /**
  * x * log(y), defined as 0 where x == 0 and y == 0, with finite gradients there; where
@@ -12,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const bothZero = untracked(() => tf.logicalAnd(tf.equal(x, 0), tf.equal(y, 0)));
+    const bothZero = untaped(() => tf.logicalAnd(tf.equal(x, 0), tf.equal(y, 0)));
     const safeY = tf.where(bothZero, tf.scalar(1), y);
     return tf.where(bothZero, tf.scalar(0), tf.mul(x, tf.log(safeY)));
   });
@@ -21,7 +22,7 @@ export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
 /** log(p), -Infinity where p == 0, with a zero (not NaN) gradient there. */
 export function safeLog(p: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const positive = untracked(() => tf.greater(p, 0));
+    const positive = untaped(() => tf.greater(p, 0));
     const logP = tf.log(tf.where(positive, p, tf.scalar(1)));
     return tf.where(positive, logP, tf.scalar(-Infinity));
   });
@@ -32,15 +33,9 @@ export function xlogx(x: tf.Tensor): tf.Tensor {
   return xlogy(x, x);
 }
 
-/**
- * Runs `fn` off the gradient tape: its result is a constant for tf.grad. tfjs has no
- * stopGradient, and comparisons (less, equal, ...) have no gradients, so a mask
- * computed from a parameter would otherwise make tf.grad throw. (customGrad runs its
- * forward function with the tape off; with no inputs the result connects to nothing.)
- */
-export function untracked(fn: () => tf.Tensor): tf.Tensor {
-  return tf.customGrad(() => ({ value: fn(), gradFunc: () => [] }))();
-}
+// Comparisons (less, equal, ...) have no gradients in tfjs, so masks computed from a
+// parameter are built off the gradient tape with @elbo/runtime's `untaped`.
+export { untaped };
 
 /** log(sigmoid(x)) = -softplus(-x). (tf.logSigmoid's gradient reads its input after a tidy may have freed it.) */
 export function logSigmoid(x: tf.Tensor): tf.Tensor {

@@ -9,7 +9,7 @@ import { buildParams } from './params.js';
 import type { ParamInput } from './params.js';
 import { broadcastShapes } from './shapes.js';
 import { digamma, lbeta, lgamma } from './special.js';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 
 const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
 
@@ -75,14 +75,14 @@ export class StudentT extends Distribution {
   }
   /** loc for df > 1; NaN for df <= 1, where the mean does not exist. */
   protected override computeMean(): tf.Tensor {
-    const defined = untracked(() => tf.greater(this.df, 1));
+    const defined = untaped(() => tf.greater(this.df, 1));
     return tf.broadcastTo(tf.where(defined, this.loc, tf.scalar(NaN)), this.batchShape);
   }
   /** scale^2 df / (df - 2) for df > 2, Infinity for 1 < df <= 2, NaN for df <= 1. */
   protected override computeVariance(): tf.Tensor {
     const nu = this.df;
-    const finite = untracked(() => tf.greater(nu, 2));
-    const infinite = untracked(() => tf.logicalAnd(tf.greater(nu, 1), tf.lessEqual(nu, 2)));
+    const finite = untaped(() => tf.greater(nu, 2));
+    const infinite = untaped(() => tf.logicalAnd(tf.greater(nu, 1), tf.lessEqual(nu, 2)));
     const safeNu = tf.where(finite, nu, tf.scalar(3));
     const v = tf.div(tf.mul(tf.square(this.scale), safeNu), tf.sub(safeNu, 2));
     return tf.broadcastTo(tf.where(finite, v, tf.where(infinite, tf.scalar(Infinity), tf.scalar(NaN))), this.batchShape);

@@ -7,7 +7,7 @@ import type { DistributionOptions } from './distribution.js';
 import { buildParams } from './params.js';
 import type { ParamInput } from './params.js';
 import { broadcastShapes, unravelIndex } from './shapes.js';
-import { untracked } from './stable-ops.js';
+import { untaped } from './stable-ops.js';
 
 export interface UniformOptions extends DistributionOptions {
   readonly low: ParamInput;
@@ -61,7 +61,7 @@ export class Uniform extends Distribution {
   }
 
   protected computeLogProb(x: tf.Tensor): tf.Tensor {
-    const inside = untracked(() => tf.logicalAnd(tf.greaterEqual(x, this.low), tf.less(x, this.high)));
+    const inside = untaped(() => tf.logicalAnd(tf.greaterEqual(x, this.low), tf.less(x, this.high)));
     return tf.where(inside, tf.neg(tf.log(tf.sub(this.high, this.low))), tf.scalar(-Infinity));
   }
 

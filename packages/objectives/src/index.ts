@@ -10,7 +10,7 @@ export type { Schedule, LinearWarmupOptions, CyclicalOptions, CapacityAnnealingO
 export { mmd, kernelMatrix } from './mmd.js';
 export type { MmdKernel, MmdOptions } from './mmd.js';
 export { logMeanExp } from './log-mean-exp.js';
-export { stopGradient, untaped } from './stop-gradient.js';
+export { stopGradient, untaped } from '@elbo/runtime';
 export { klPerDimension, activeUnits } from './diagnostics.js';
 export type { KlPerDimensionOptions, ActiveUnits } from './diagnostics.js';
 export { wakeSleep } from './wake-sleep.js';

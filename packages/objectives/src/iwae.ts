@@ -5,7 +5,7 @@ import { checkChoice, checkPositiveInteger } from './checks.js';
 import { checkModelPieces, evaluateLikelihood } from './elbo.js';
 import type { ModelPieces } from './elbo.js';
 import { logMeanExp } from './log-mean-exp.js';
-import { stopGradient, untaped } from './stop-gradient.js';
+import { stopGradient, untaped } from '@elbo/runtime';
 
 /**
  * Gradient estimators of the IWAE bound:

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '@elbo/runtime';
-import { stopGradient } from './stop-gradient.js';
+import { stopGradient } from '@elbo/runtime';
 
 /**
  * log(mean(exp(x))) along `axis`, computed as m + log(mean(exp(x - m))) with m the

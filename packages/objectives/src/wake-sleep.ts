@@ -4,7 +4,7 @@ import { formatShape, getGenerator, invalidArgument } from '@elbo/runtime';
 import type { Generator } from '@elbo/runtime';
 import { checkDistribution, checkPositiveInteger, checkShape, checkTensor } from './checks.js';
 import { logMeanExp } from './log-mean-exp.js';
-import { stopGradient } from './stop-gradient.js';
+import { stopGradient } from '@elbo/runtime';
 
 export interface WakeSleepOptions {
   /** The recognition model: x [N, ...] to q(z|x) with batch [N] and event [D]. */

@@ -19,3 +19,4 @@ export {
 export type { RandomOptions } from './ops.js';
 export { describeValue, invalidArgument, formatShape } from './errors.js';
 export * as testing from './testing.js';
+export { stopGradient, untaped } from './stop-gradient.js';

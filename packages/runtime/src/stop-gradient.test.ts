@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { testing } from '@elbo/runtime';
+import { initForTests, tensorsLeftBehind } from './testing.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stopGradient, untaped } from './stop-gradient.js';
 
 beforeAll(async () => {
-  await testing.initForTests({ seed: 1 });
+  await initForTests({ seed: 1 });
 });
 
 describe('stopGradient', () => {
@@ -20,8 +20,8 @@ describe('stopGradient', () => {
 
   it('leaves no tensors behind, with or without a gradient', () => {
     const x = tf.tensor1d([1, 2]);
-    expect(testing.tensorsLeftBehind(() => stopGradient(x))).toBe(0);
-    expect(testing.tensorsLeftBehind(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, stopGradient(v))))(x))).toBe(0);
+    expect(tensorsLeftBehind(() => stopGradient(x))).toBe(0);
+    expect(tensorsLeftBehind(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, stopGradient(v))))(x))).toBe(0);
     x.dispose();
   });
 });
