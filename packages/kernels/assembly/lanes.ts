@@ -43,6 +43,13 @@ const staging: usize = memory.data(16, 16);
   }
 }
 
+/** storeAt for an output that is never absent: no pointer test in the loop. */
+// @ts-ignore: decorator
+@inline export function storeAtPresent(ptr: usize, i: i32, v: v128, c: i32): void {
+  if (c == 4) v128.store(ptr + (<usize>i << 2), v);
+  else storePartial(ptr + (<usize>i << 2), v, c);
+}
+
 /** v with the lanes from c on zeroed (for sums over a partial vector). */
 // @ts-ignore: decorator
 @inline export function masked(v: v128, c: i32): v128 {

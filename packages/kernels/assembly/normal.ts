@@ -1,16 +1,16 @@
 // Uniform and standard normal draws from the Philox stream, laid out exactly like
 // @elbo/runtime's Generator: draw i uses word i mod 4 of block counter + floor(i / 4),
 // normals pair words 2j (radius) and 2j + 1 (angle): draw 2j = r cos, 2j + 1 = r sin.
-import { philox8, philoxWords, storeTransposed, unitFloat } from './philox';
-import { cosSinTurns, log4, sinOut } from './approx';
+import { philox8, philoxWords, setRoundKeys, storeTransposed, unitFloat } from './philox';
+import { cosSinOfWords, log4, sinOut } from './approx';
 
 /** 128 bytes: the 32 draws of the last group call. */
 export const groupOut: usize = memory.data(128, 16);
 
-/** The 32 uniforms of blocks counter..counter+7, in stream order, at out. */
+/** The 32 uniforms of blocks counter..counter+7 (key: setRoundKeys), in stream order, at out. */
 // @ts-ignore: decorator
-@inline export function uniforms32(counter: u64, k0: u32, k1: u32, out: usize): void {
-  philox8(counter, k0, k1);
+@inline export function uniforms32(counter: u64, out: usize): void {
+  philox8(counter);
   for (let half = 0; half < 2; half++) {
     const w = philoxWords + (<usize>half << 6);
     storeTransposed(
@@ -23,18 +23,18 @@ export const groupOut: usize = memory.data(128, 16);
   }
 }
 
-/** The 32 standard normals of blocks counter..counter+7, in stream order, at out. */
+/** The 32 standard normals of blocks counter..counter+7 (key: setRoundKeys), in stream order, at out. */
 // @ts-ignore: decorator
-@inline export function normals32(counter: u64, k0: u32, k1: u32, out: usize): void {
-  philox8(counter, k0, k1);
+@inline export function normals32(counter: u64, out: usize): void {
+  philox8(counter);
   const minusTwo = f32x4.splat(-2.0);
   for (let half = 0; half < 2; half++) {
     const w = philoxWords + (<usize>half << 6);
     const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 0))), minusTwo));
-    const c01 = cosSinTurns(unitFloat(v128.load(w, 16)));
+    const c01 = cosSinOfWords(v128.load(w, 16));
     const s01 = v128.load(sinOut);
     const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 32))), minusTwo));
-    const c23 = cosSinTurns(unitFloat(v128.load(w, 48)));
+    const c23 = cosSinOfWords(v128.load(w, 48));
     const s23 = v128.load(sinOut);
     storeTransposed(out + (<usize>half << 6), f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
   }
@@ -48,14 +48,15 @@ function counterOf(lo: u32, hi: u32): u64 {
 // @ts-ignore: decorator
 @inline function fill(normal: bool, out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
   let counter = counterOf(counterLo, counterHi);
+  setRoundKeys(k0, k1);
   let i = 0;
   for (; i + 32 <= n; i += 32, counter += 8) {
-    if (normal) normals32(counter, k0, k1, out + (<usize>i << 2));
-    else uniforms32(counter, k0, k1, out + (<usize>i << 2));
+    if (normal) normals32(counter, out + (<usize>i << 2));
+    else uniforms32(counter, out + (<usize>i << 2));
   }
   if (i < n) {
-    if (normal) normals32(counter, k0, k1, groupOut);
-    else uniforms32(counter, k0, k1, groupOut);
+    if (normal) normals32(counter, groupOut);
+    else uniforms32(counter, groupOut);
     memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
   }
 }

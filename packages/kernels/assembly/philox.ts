@@ -25,12 +25,28 @@ export const philoxWords: usize = memory.data(128, 16);
 }
 
 /**
- * Blocks counter .. counter + 7 of key (k0, k1) into philoxWords. Two independent sets of
- * four blocks go through the rounds together: each round is a chain of dependent
- * multiplies, and interleaving two chains keeps the vector units busy.
+ * 320 bytes: the round keys of setRoundKeys' key, splatted (key word 0 of round r at
+ * 32 r, word 1 at 32 r + 16), so the rounds load them instead of rebuilding them.
+ */
+export const roundKeys: usize = memory.data(320, 16);
+
+/** Fills roundKeys for key (k0, k1); philox8 uses them. */
+export function setRoundKeys(k0: u32, k1: u32): void {
+  for (let round = 0; round < 10; round++) {
+    v128.store(roundKeys + (<usize>round << 5), i32x4.splat(<i32>k0));
+    v128.store(roundKeys + (<usize>round << 5), i32x4.splat(<i32>k1), 16);
+    k0 += W0;
+    k1 += W1;
+  }
+}
+
+/**
+ * Blocks counter .. counter + 7 of the key set by setRoundKeys into philoxWords. Two
+ * independent sets of four blocks go through the rounds together: each round is a chain
+ * of dependent multiplies, and interleaving two chains keeps the vector units busy.
  */
 // @ts-ignore: decorator
-@inline export function philox8(counter: u64, k0: u32, k1: u32): void {
+@inline export function philox8(counter: u64): void {
   let a0 = lowWords(counter);
   let a1 = highWords(counter);
   let a2 = i32x4.splat(0);
@@ -41,11 +57,9 @@ export const philoxWords: usize = memory.data(128, 16);
   let b3 = i32x4.splat(0);
   const m0 = i32x4.splat(<i32>M0);
   const m1 = i32x4.splat(<i32>M1);
-  let key0 = k0;
-  let key1 = k1;
-  for (let round = 0; round < 10; round++) {
-    const kk0 = i32x4.splat(<i32>key0);
-    const kk1 = i32x4.splat(<i32>key1);
+  for (let keys = roundKeys; keys < roundKeys + 320; keys += 32) {
+    const kk0 = v128.load(keys);
+    const kk1 = v128.load(keys, 16);
     // The 64-bit products of lanes 0, 1 and 2, 3; their high and low words.
     const pa0 = i64x2.extmul_low_i32x4_u(a0, m0);
     const pa1 = i64x2.extmul_high_i32x4_u(a0, m0);
@@ -55,20 +69,14 @@ export const philoxWords: usize = memory.data(128, 16);
     const pb1 = i64x2.extmul_high_i32x4_u(b0, m0);
     const pb2 = i64x2.extmul_low_i32x4_u(b2, m1);
     const pb3 = i64x2.extmul_high_i32x4_u(b2, m1);
-    const na0 = v128.xor(v128.xor(i32x4.shuffle(pa2, pa3, 1, 3, 5, 7), a1), kk0);
-    const na2 = v128.xor(v128.xor(i32x4.shuffle(pa0, pa1, 1, 3, 5, 7), a3), kk1);
+    a0 = v128.xor(v128.xor(i32x4.shuffle(pa2, pa3, 1, 3, 5, 7), a1), kk0);
+    a2 = v128.xor(v128.xor(i32x4.shuffle(pa0, pa1, 1, 3, 5, 7), a3), kk1);
     a1 = i32x4.shuffle(pa2, pa3, 0, 2, 4, 6);
     a3 = i32x4.shuffle(pa0, pa1, 0, 2, 4, 6);
-    a0 = na0;
-    a2 = na2;
-    const nb0 = v128.xor(v128.xor(i32x4.shuffle(pb2, pb3, 1, 3, 5, 7), b1), kk0);
-    const nb2 = v128.xor(v128.xor(i32x4.shuffle(pb0, pb1, 1, 3, 5, 7), b3), kk1);
+    b0 = v128.xor(v128.xor(i32x4.shuffle(pb2, pb3, 1, 3, 5, 7), b1), kk0);
+    b2 = v128.xor(v128.xor(i32x4.shuffle(pb0, pb1, 1, 3, 5, 7), b3), kk1);
     b1 = i32x4.shuffle(pb2, pb3, 0, 2, 4, 6);
     b3 = i32x4.shuffle(pb0, pb1, 0, 2, 4, 6);
-    b0 = nb0;
-    b2 = nb2;
-    key0 += W0;
-    key1 += W1;
   }
   v128.store(philoxWords, a0, 0);
   v128.store(philoxWords, a1, 16);
@@ -98,11 +106,15 @@ export function philoxBlock(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32
   store<u32>(out, c3, 12);
 }
 
-/** ((word >>> 9) + 0.5) * 2^-23 in four lanes: exact in float32, in (0, 1). */
+/**
+ * ((word >>> 9) + 0.5) * 2^-23 in four lanes: exact in float32, in (0, 1). Built as the
+ * float 1 + (word >>> 9) 2^-23 (the top 23 bits as mantissa) minus (1 - 2^-24): Sterbenz's
+ * lemma makes the subtraction exact, and it is cheaper than an integer conversion.
+ */
 // @ts-ignore: decorator
 @inline export function unitFloat(words: v128): v128 {
-  const top = f32x4.convert_i32x4_s(i32x4.shr_u(words, 9));
-  return f32x4.mul(f32x4.add(top, f32x4.splat(0.5)), f32x4.splat(1.1920928955078125e-7));
+  const oneToTwo = v128.or(i32x4.shr_u(words, 9), i32x4.splat(0x3f800000));
+  return f32x4.sub(oneToTwo, f32x4.splat(0.99999994039535522));
 }
 
 /** The same map for one word, in float64 (Poisson and the scalar paths). */

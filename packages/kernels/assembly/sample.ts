@@ -4,7 +4,7 @@
 // arithmetic of z is the same in every kernel, so fused and unfused draws agree bit for bit.
 import { exp4 } from './approx';
 import { klDiag4, klStd4, sigma4, sum4 } from './kl';
-import { accumulate, loadAt, loadPartial, masked, storeAt, total } from './lanes';
+import { accumulate, loadAt, loadPartial, masked, storeAt, storeAtPresent, total } from './lanes';
 import { fillNormal } from './normal';
 
 // Draws are made a chunk at a time (into epsOut, or here when it is not wanted) and then
@@ -53,7 +53,7 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
   const m = loadAt(mu, i, c);
   const l = loadAt(logvar, i, c);
   const s = sigma4(l);
-  storeAt(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
+  storeAtPresent(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
   let kl: v128;
   if (pMu == 0) {
     kl = klStd4(m, l, f32x4.mul(s, s));
@@ -65,6 +65,16 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
   }
   storeAt(klOut, i, kl, c);
   return masked(kl, c);
+}
+
+/** Sixteen elements of fusedStep against N(0, I) at index i, draws at e; their KL summed four lanes wide. */
+// @ts-ignore: decorator
+@inline function fusedGroup(i: i32, e: usize, mu: usize, logvar: usize, z: usize, klOut: usize): v128 {
+  return sum4(
+    fusedStep(i, 4, v128.load(e), mu, logvar, 0, 0, z, klOut),
+    fusedStep(i + 4, 4, v128.load(e, 16), mu, logvar, 0, 0, z, klOut),
+    fusedStep(i + 8, 4, v128.load(e, 32), mu, logvar, 0, 0, z, klOut),
+    fusedStep(i + 12, 4, v128.load(e, 48), mu, logvar, 0, 0, z, klOut));
 }
 
 /**
@@ -90,13 +100,11 @@ export function sampleWithKl(
     if (pMu == 0) {
       // Groups of sixteen added in float32 first, in klStandardNormal's order (CHUNK is a
       // multiple of 16), so the two KL sums are equal.
-      for (; j + 16 <= length; j += 16) {
-        const e = eps + (<usize>j << 2);
-        acc = accumulate(acc, sum4(
-          fusedStep(base + j, 4, v128.load(e), mu, logvar, 0, 0, z, klOut),
-          fusedStep(base + j + 4, 4, v128.load(e, 16), mu, logvar, 0, 0, z, klOut),
-          fusedStep(base + j + 8, 4, v128.load(e, 32), mu, logvar, 0, 0, z, klOut),
-          fusedStep(base + j + 12, 4, v128.load(e, 48), mu, logvar, 0, 0, z, klOut)));
+      // Separate loops with and without klOut, so the common one tests no pointer.
+      if (klOut == 0) {
+        for (; j + 16 <= length; j += 16) acc = accumulate(acc, fusedGroup(base + j, eps + (<usize>j << 2), mu, logvar, z, 0));
+      } else {
+        for (; j + 16 <= length; j += 16) acc = accumulate(acc, fusedGroup(base + j, eps + (<usize>j << 2), mu, logvar, z, klOut));
       }
       for (; j + 4 <= length; j += 4) {
         const e = v128.load(eps + (<usize>j << 2));
@@ -190,7 +198,7 @@ export function sampleWithKlBackward(
     storeAt(gradPMu, i, f32x4.neg(gdm), c);
     storeAt(gradPLogvar, i, f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), f32x4.mul(f32x4.mul(d, d), precision))), c);
   }
-  storeAt(gradMu, i, gm, c);
-  storeAt(gradLogvar, i, gl, c);
+  storeAtPresent(gradMu, i, gm, c);
+  storeAtPresent(gradLogvar, i, gl, c);
   return masked(gl, c);
 }

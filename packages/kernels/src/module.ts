@@ -34,7 +34,7 @@ export interface KernelExports {
   firstNaN(ptr: number, n: number): number;
   approxExp(input: number, out: number, n: number): void;
   approxLog(input: number, out: number, n: number): void;
-  approxCosSinTurns(input: number, cosOut: number, sinOut: number, n: number): void;
+  approxCosSinOfWords(words: number, cosOut: number, sinOut: number, n: number): void;
 }
 
 /** The instantiated module and float views over its memory, rebuilt when the memory grows. */
