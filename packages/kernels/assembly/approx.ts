@@ -1,7 +1,8 @@
 // Vectorised float32 exp, log and sin/cos for f32x4 lanes (AssemblyScript has no vector
-// transcendental functions). Polynomials are Cephes' single-precision minimax fits
-// (S. L. Moshier, Cephes Math Library: expf.c, logf.c, sinf.c); the range reductions are
-// written here for the ranges the kernels use. Measured maximum errors against float64
+// transcendental functions). The sin/cos polynomials are Cephes' single-precision minimax
+// fits (S. L. Moshier, Cephes Math Library: sinf.c); exp's and log's are fitted by
+// scripts/fit-exp.py and scripts/fit-log.py; the range reductions are written here for
+// the ranges the kernels use. Measured maximum errors against float64
 // Math.exp / Math.log / Math.cos / Math.sin are asserted in src/approx.test.ts.
 
 const LOG2E: f32 = 1.44269504088896341;
@@ -16,6 +17,10 @@ const EXP_C3: f32 = 0.1666652113199234;
 const EXP_C4: f32 = 0.04166838899254799;
 const EXP_C5: f32 = 0.008368710055947304;
 const EXP_C6: f32 = 0.0013814599951729178;
+// log4's polynomial coefficients (scripts/fit-log.py).
+const LOG_Q0: f32 = 0.6666677594184875;
+const LOG_Q1: f32 = 0.39977574348449707;
+const LOG_Q2: f32 = 0.2987091839313507;
 
 /**
  * e^x in four lanes. Relative error below 1e-7 (measured 8.2e-8, 1.4 ulp) for x in
@@ -49,7 +54,7 @@ const EXP_C6: f32 = 0.0013814599951729178;
 
 /**
  * Natural log in four lanes for positive normal x (the kernels use it on uniforms in
- * [2^-24, 1 - 2^-24]). Relative error below 1e-7 there (measured 8.1e-8).
+ * [2^-24, 1 - 2^-24]). Relative error below 1e-7 there (measured 8.0e-8).
  */
 // @ts-ignore: decorator
 @inline export function log4(x: v128): v128 {
@@ -58,22 +63,19 @@ const EXP_C6: f32 = 0.0013814599951729178;
   const m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
   const small = f32x4.lt(m, f32x4.splat(SQRT_HALF));
   e = i32x4.add(e, small); // lanes of `small` are -1 where true
-  const t = f32x4.add(f32x4.sub(m, f32x4.splat(1.0)), v128.and(m, small)); // exact
+  const f = f32x4.add(f32x4.sub(m, f32x4.splat(1.0)), v128.and(m, small)); // m - 1, exact
   const fe = f32x4.convert_i32x4_s(e);
-  const z = f32x4.mul(t, t);
-  // Degree-8 polynomial in Estrin's form (short dependency chain).
-  const q0 = f32x4.add(f32x4.mul(f32x4.splat(-2.4999993993e-1), t), f32x4.splat(3.3333331174e-1));
-  const q1 = f32x4.add(f32x4.mul(f32x4.splat(-1.6668057665e-1), t), f32x4.splat(2.0000714765e-1));
-  const q2 = f32x4.add(f32x4.mul(f32x4.splat(-1.2420140846e-1), t), f32x4.splat(1.4249322787e-1));
-  const q3 = f32x4.add(f32x4.mul(f32x4.splat(-1.1514610310e-1), t), f32x4.splat(1.1676998740e-1));
-  const z2 = f32x4.mul(z, z);
-  const low = f32x4.add(q0, f32x4.mul(q1, z));
-  const high = f32x4.add(q2, f32x4.mul(q3, z));
-  let y = f32x4.add(f32x4.add(low, f32x4.mul(high, z2)), f32x4.mul(f32x4.splat(7.0376836292e-2), f32x4.mul(z2, z2)));
-  y = f32x4.mul(f32x4.mul(y, t), z);
-  y = f32x4.add(y, f32x4.mul(fe, f32x4.splat(LN2_LO)));
-  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-  return f32x4.add(f32x4.add(t, y), f32x4.mul(fe, f32x4.splat(LN2_HI)));
+  // fdlibm's form: ln(1 + f) = f - hfsq + s (hfsq + R), s = f / (2 + f), hfsq = f^2 / 2,
+  // R = s^2 q(s^2) = 2 s^2 / 3 + 2 s^4 / 5 + ...; the exact f carries the result and the
+  // rounding of s only touches the small correction. q is a quadratic fitted by
+  // scripts/fit-log.py.
+  const s = f32x4.div(f, f32x4.add(f, f32x4.splat(2.0)));
+  const z = f32x4.mul(s, s);
+  let q = f32x4.add(f32x4.mul(z, f32x4.splat(LOG_Q2)), f32x4.splat(LOG_Q1));
+  q = f32x4.add(f32x4.mul(z, q), f32x4.splat(LOG_Q0));
+  const hfsq = f32x4.mul(f32x4.mul(f, f32x4.splat(0.5)), f);
+  const a = f32x4.add(f32x4.mul(s, f32x4.add(hfsq, f32x4.mul(z, q))), f32x4.mul(fe, f32x4.splat(LN2_LO)));
+  return f32x4.sub(f32x4.mul(fe, f32x4.splat(LN2_HI)), f32x4.sub(f32x4.sub(hfsq, a), f));
 }
 
 /** The sine of the last cosSinOfWords call. */

@@ -27,17 +27,20 @@ export const groupOut: usize = memory.data(128, 16);
 // @ts-ignore: decorator
 @inline export function normals32(counter: u64, out: usize): void {
   philox8(counter);
+  normalsHalf(philoxWords, out);
+  normalsHalf(philoxWords + 64, out + 64);
+}
+
+// @ts-ignore: decorator
+@inline function normalsHalf(w: usize, out: usize): void {
   const minusTwo = f32x4.splat(-2.0);
-  for (let half = 0; half < 2; half++) {
-    const w = philoxWords + (<usize>half << 6);
-    const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 0))), minusTwo));
-    const c01 = cosSinOfWords(v128.load(w, 16));
-    const s01 = v128.load(sinOut);
-    const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 32))), minusTwo));
-    const c23 = cosSinOfWords(v128.load(w, 48));
-    const s23 = v128.load(sinOut);
-    storeTransposed(out + (<usize>half << 6), f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
-  }
+  const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 0))), minusTwo));
+  const c01 = cosSinOfWords(v128.load(w, 16));
+  const s01 = v128.load(sinOut);
+  const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 32))), minusTwo));
+  const c23 = cosSinOfWords(v128.load(w, 48));
+  const s23 = v128.load(sinOut);
+  storeTransposed(out, f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
 }
 
 function counterOf(lo: u32, hi: u32): u64 {
