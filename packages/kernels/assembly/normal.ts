@@ -1,16 +1,16 @@
 // Uniform and standard normal draws from the Philox stream, laid out exactly like
 // @elbo/runtime's Generator: draw i uses word i mod 4 of block counter + floor(i / 4),
 // normals pair words 2j (radius) and 2j + 1 (angle): draw 2j = r cos, 2j + 1 = r sin.
-import { philox8, philoxWords, setRoundKeys, storeTransposed, unitFloat } from './philox';
+import { highWords, lowWords, philox8, philoxWords, setRoundKeys, storeTransposed, unitFloat } from './philox';
 import { cosSinOfWords, log4, sinOut } from './approx';
 
 /** 128 bytes: the 32 draws of the last group call. */
 export const groupOut: usize = memory.data(128, 16);
 
-/** The 32 uniforms of blocks counter..counter+7 (key: setRoundKeys), in stream order, at out. */
+/** The 32 uniforms of the eight blocks of philox8's arguments, in stream order, at out. */
 // @ts-ignore: decorator
-@inline export function uniforms32(counter: u64, out: usize): void {
-  philox8(counter);
+@inline export function uniforms32(lowA: v128, highA: v128, lowB: v128, highB: v128, out: usize): void {
+  philox8(lowA, highA, lowB, highB);
   for (let half = 0; half < 2; half++) {
     const w = philoxWords + (<usize>half << 6);
     storeTransposed(
@@ -23,10 +23,10 @@ export const groupOut: usize = memory.data(128, 16);
   }
 }
 
-/** The 32 standard normals of blocks counter..counter+7 (key: setRoundKeys), in stream order, at out. */
+/** The 32 standard normals of the eight blocks of philox8's arguments, in stream order, at out. */
 // @ts-ignore: decorator
-@inline export function normals32(counter: u64, out: usize): void {
-  philox8(counter);
+@inline export function normals32(lowA: v128, highA: v128, lowB: v128, highB: v128, out: usize): void {
+  philox8(lowA, highA, lowB, highB);
   normalsHalf(philoxWords, out);
   normalsHalf(philoxWords + 64, out + 64);
 }
@@ -52,14 +52,30 @@ function counterOf(lo: u32, hi: u32): u64 {
 @inline function fill(normal: bool, out: usize, n: i32, k0: u32, k1: u32, counterLo: u32, counterHi: u32): void {
   let counter = counterOf(counterLo, counterHi);
   setRoundKeys(k0, k1);
+  // The counter words of the next eight blocks, as vectors; moved on by adding 8 to the low
+  // words, and rebuilt where a low word wraps around 2^32 (this group or the last).
+  let lowA = lowWords(counter);
+  let highA = highWords(counter);
+  let lowB = lowWords(counter + 4);
+  let highB = highWords(counter + 4);
   let i = 0;
-  for (; i + 32 <= n; i += 32, counter += 8) {
-    if (normal) normals32(counter, out + (<usize>i << 2));
-    else uniforms32(counter, out + (<usize>i << 2));
+  for (; i + 32 <= n; i += 32) {
+    if (normal) normals32(lowA, highA, lowB, highB, out + (<usize>i << 2));
+    else uniforms32(lowA, highA, lowB, highB, out + (<usize>i << 2));
+    counter += 8;
+    if (<u32>counter + 8 < 16) {
+      lowA = lowWords(counter);
+      highA = highWords(counter);
+      lowB = lowWords(counter + 4);
+      highB = highWords(counter + 4);
+    } else {
+      lowA = i32x4.add(lowA, i32x4.splat(8));
+      lowB = i32x4.add(lowB, i32x4.splat(8));
+    }
   }
   if (i < n) {
-    if (normal) normals32(counter, groupOut);
-    else uniforms32(counter, groupOut);
+    if (normal) normals32(lowA, highA, lowB, highB, groupOut);
+    else uniforms32(lowA, highA, lowB, highB, groupOut);
     memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
   }
 }

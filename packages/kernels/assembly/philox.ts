@@ -10,12 +10,12 @@ const W1: u32 = 0xbb67ae85;
 export const philoxWords: usize = memory.data(128, 16);
 
 // @ts-ignore: decorator
-@inline function lowWords(counter: u64): v128 {
+@inline export function lowWords(counter: u64): v128 {
   return i32x4(<i32>(counter as u32), <i32>((counter + 1) as u32), <i32>((counter + 2) as u32), <i32>((counter + 3) as u32));
 }
 
 // @ts-ignore: decorator
-@inline function highWords(counter: u64): v128 {
+@inline export function highWords(counter: u64): v128 {
   return i32x4(
     <i32>((counter >> 32) as u32),
     <i32>(((counter + 1) >> 32) as u32),
@@ -41,18 +41,19 @@ export function setRoundKeys(k0: u32, k1: u32): void {
 }
 
 /**
- * Blocks counter .. counter + 7 of the key set by setRoundKeys into philoxWords. Two
+ * The blocks with counter words (low, high) lowA, highA (four blocks) and lowB, highB
+ * (four more) of the key set by setRoundKeys into philoxWords. Two
  * independent sets of four blocks go through the rounds together: each round is a chain
  * of dependent multiplies, and interleaving two chains keeps the vector units busy.
  */
 // @ts-ignore: decorator
-@inline export function philox8(counter: u64): void {
-  let a0 = lowWords(counter);
-  let a1 = highWords(counter);
+@inline export function philox8(lowA: v128, highA: v128, lowB: v128, highB: v128): void {
+  let a0 = lowA;
+  let a1 = highA;
   let a2 = i32x4.splat(0);
   let a3 = i32x4.splat(0);
-  let b0 = lowWords(counter + 4);
-  let b1 = highWords(counter + 4);
+  let b0 = lowB;
+  let b1 = highB;
   let b2 = i32x4.splat(0);
   let b3 = i32x4.splat(0);
   const m0 = i32x4.splat(<i32>M0);

@@ -147,6 +147,10 @@ export function sampleWithKlBackward(
   let i = 0;
   if (pMu == 0 && gradZ != 0 && gradKl == 0) {
     // The VAE's case, specialised: N(0, I) prior, a gradient for z, one KL weight.
+    for (; i + 8 <= n; i += 8) {
+      acc = finiteCheck(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
+      acc = finiteCheck(acc, backwardStep(i + 4, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
+    }
     for (; i + 4 <= n; i += 4) {
       acc = finiteCheck(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
     }
