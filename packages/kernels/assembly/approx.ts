@@ -78,42 +78,70 @@ const LOG_Q2: f32 = 0.2987091839313507;
   return f32x4.sub(f32x4.mul(fe, f32x4.splat(LN2_HI)), f32x4.sub(f32x4.sub(hfsq, a), f));
 }
 
-/** The sine of the last cosSinOfWords call. */
-export const sinOut: usize = memory.data(16, 16);
-
 /** 2 pi 2^-23 in float32: exactly TWO_PI scaled, so (t + 0.5) times it rounds like ((t + 0.5) 2^-23) TWO_PI. */
 const TWO_PI_ULP: f32 = TWO_PI * 1.1920928955078125e-7;
 
-/**
- * cos(2 pi u) and sin(2 pi u) in four lanes for the stream's uniform of each word w,
- * u = ((w >>> 9) + 0.5) 2^-23, reduced exactly in integer arithmetic without forming u:
- * the quadrant q = round(4u) is bits 30, 31 of w + 2^29 (q = 4 wraps to 0), and
- * u - q / 4 = (t + 0.5) 2^-23 with t the bits 9..29 of w read as a signed 21-bit number.
- * Absolute error below 1e-7 (measured 9.1e-8) for every word. The sine is stored at
- * sinOut, the cosine returned.
- */
+// cos(2 pi u) and sin(2 pi u) in four lanes for the stream's uniform of each word w,
+// u = ((w >>> 9) + 0.5) 2^-23, reduced exactly in integer arithmetic without forming u:
+// the quadrant q = round(4u) is bits 30, 31 of w + 2^29 (q = 4 wraps to 0), and
+// u - q / 4 = (t + 0.5) 2^-23 with t the bits 9..29 of w read as a signed 21-bit number.
+// Absolute error below 1e-7 (measured 9.1e-8) for every word. cosOfWords and sinOfWords
+// share everything but their last three operations: called on the same words, the
+// compiler computes the shared part once.
+
+/** The reduced angle x = 2 pi (u - q / 4), in [-pi / 4, pi / 4]. */
 // @ts-ignore: decorator
-@inline export function cosSinOfWords(w: v128): v128 {
-  const s = i32x4.add(w, i32x4.splat(1 << 29));
+@inline function reducedAngle(w: v128): v128 {
   const t = i32x4.shr_s(i32x4.shl(w, 2), 11);
-  const x = f32x4.mul(f32x4.add(f32x4.convert_i32x4_s(t), f32x4.splat(0.5)), f32x4.splat(TWO_PI_ULP));
+  return f32x4.mul(f32x4.add(f32x4.convert_i32x4_s(t), f32x4.splat(0.5)), f32x4.splat(TWO_PI_ULP));
+}
+
+/** sin x for the reduced angle (Cephes' polynomial). */
+// @ts-ignore: decorator
+@inline function sinReduced(x: v128): v128 {
   const z = f32x4.mul(x, x);
   let sn = f32x4.splat(-1.9515295891e-4);
   sn = f32x4.add(f32x4.mul(sn, z), f32x4.splat(8.3321608736e-3));
   sn = f32x4.add(f32x4.mul(sn, z), f32x4.splat(-1.6666654611e-1));
-  sn = f32x4.add(f32x4.mul(f32x4.mul(sn, z), x), x);
+  return f32x4.add(f32x4.mul(f32x4.mul(sn, z), x), x);
+}
+
+/** cos x for the reduced angle (Cephes' polynomial). */
+// @ts-ignore: decorator
+@inline function cosReduced(x: v128): v128 {
+  const z = f32x4.mul(x, x);
   let c = f32x4.splat(2.443315711809948e-5);
   c = f32x4.add(f32x4.mul(c, z), f32x4.splat(-1.388731625493765e-3));
   c = f32x4.add(f32x4.mul(c, z), f32x4.splat(4.166664568298827e-2));
-  c = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(c, z), z), f32x4.mul(z, f32x4.splat(0.5))), f32x4.splat(1.0));
-  // Quadrant q: (cos, sin) = (c, s), (-s, c), (-c, -s), (s, -c) for q = 0, 1, 2, 3:
-  // swap when q is odd (bit 30), negate the sine for q >= 2 (bit 31), the cosine for
-  // q = 1, 2 (bit 30 xor bit 31).
-  const shifted = i32x4.shl(s, 1);
-  const swap = i32x4.shr_s(shifted, 31);
-  const signBit = i32x4.splat(<i32>0x80000000);
-  const cosSign = v128.and(v128.xor(s, shifted), signBit);
-  const sinSign = v128.and(s, signBit);
-  v128.store(sinOut, v128.xor(v128.bitselect(c, sn, swap), sinSign));
-  return v128.xor(v128.bitselect(sn, c, swap), cosSign);
+  return f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(c, z), z), f32x4.mul(z, f32x4.splat(0.5))), f32x4.splat(1.0));
+}
+
+/**
+ * For quadrant q: (cos, sin) = (c, s), (-s, c), (-c, -s), (s, -c) for q = 0, 1, 2, 3. The
+ * lanes where q is odd (bit 30 of w + 2^29) hold c ^ s, the others 0: xor-ing it into c
+ * gives s there (and into s gives c).
+ */
+// @ts-ignore: decorator
+@inline function swapBits(w: v128, c: v128, s: v128): v128 {
+  return v128.and(v128.xor(c, s), i32x4.shr_s(i32x4.shl(w, 1), 31));
+}
+
+/** cos(2 pi u): the sign flips for q = 1, 2 (bit 30 xor bit 31 of w + 2^29). */
+// @ts-ignore: decorator
+@inline export function cosOfWords(w: v128): v128 {
+  const x = reducedAngle(w);
+  const c = cosReduced(x);
+  const s = i32x4.add(w, i32x4.splat(1 << 29));
+  const sign = v128.and(v128.xor(s, i32x4.shl(s, 1)), i32x4.splat(<i32>0x80000000));
+  return v128.xor(v128.xor(c, swapBits(s, c, sinReduced(x))), sign);
+}
+
+/** sin(2 pi u): the sign flips for q >= 2 (bit 31 of w + 2^29). */
+// @ts-ignore: decorator
+@inline export function sinOfWords(w: v128): v128 {
+  const x = reducedAngle(w);
+  const sn = sinReduced(x);
+  const s = i32x4.add(w, i32x4.splat(1 << 29));
+  const sign = v128.and(s, i32x4.splat(<i32>0x80000000));
+  return v128.xor(v128.xor(sn, swapBits(s, cosReduced(x), sn)), sign);
 }

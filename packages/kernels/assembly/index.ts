@@ -1,6 +1,6 @@
 // The exports of kernels.wasm. Every array argument is a byte offset into this module's
 // memory; the TypeScript side (src/) allocates, copies and checks.
-import { cosSinOfWords, exp4, log4, sinOut } from './approx';
+import { cosOfWords, exp4, log4, sinOfWords } from './approx';
 
 export { fillUniform, fillNormal } from './normal';
 export { fillBernoulli, fillPoisson } from './discrete';
@@ -37,7 +37,7 @@ export function approxLog(input: usize, out: usize, n: i32): void {
 export function approxCosSinOfWords(words: usize, cosOut: usize, sinOutPtr: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {
     const off = <usize>i << 2;
-    v128.store(cosOut + off, cosSinOfWords(v128.load(words + off)));
-    v128.store(sinOutPtr + off, v128.load(sinOut));
+    v128.store(cosOut + off, cosOfWords(v128.load(words + off)));
+    v128.store(sinOutPtr + off, sinOfWords(v128.load(words + off)));
   }
 }

@@ -2,7 +2,7 @@
 // @elbo/runtime's Generator: draw i uses word i mod 4 of block counter + floor(i / 4),
 // normals pair words 2j (radius) and 2j + 1 (angle): draw 2j = r cos, 2j + 1 = r sin.
 import { highWords, lowWords, philox8, philoxWords, setRoundKeys, storeTransposed, unitFloat } from './philox';
-import { cosSinOfWords, log4, sinOut } from './approx';
+import { cosOfWords, log4, sinOfWords } from './approx';
 
 /** 128 bytes: the 32 draws of the last group call. */
 export const groupOut: usize = memory.data(128, 16);
@@ -35,11 +35,11 @@ export const groupOut: usize = memory.data(128, 16);
 @inline function normalsHalf(w: usize, out: usize): void {
   const minusTwo = f32x4.splat(-2.0);
   const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 0))), minusTwo));
-  const c01 = cosSinOfWords(v128.load(w, 16));
-  const s01 = v128.load(sinOut);
+  const c01 = cosOfWords(v128.load(w, 16));
+  const s01 = sinOfWords(v128.load(w, 16));
   const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 32))), minusTwo));
-  const c23 = cosSinOfWords(v128.load(w, 48));
-  const s23 = v128.load(sinOut);
+  const c23 = cosOfWords(v128.load(w, 48));
+  const s23 = sinOfWords(v128.load(w, 48));
   storeTransposed(out, f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
 }
 
