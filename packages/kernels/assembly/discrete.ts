@@ -3,7 +3,8 @@
 // draw i owns block counter + i (n blocks); attempt t of a rejection sampler uses the
 // block with counter words (counter + i, t >> 1) and words 2 (t & 1), 2 (t & 1) + 1, so
 // attempt 0 is the data block and later ones lie in a domain the data stream never uses.
-import { philoxBlock, unitFloat64 } from './philox';
+import { unitFloat64 } from './draws';
+import { philoxBlock } from './philox';
 import { fillUniform } from './normal';
 
 const block: usize = memory.data(16, 16);

@@ -1,47 +1,10 @@
 // Uniform and standard normal draws from the Philox stream, laid out exactly like
 // @elbo/runtime's Generator: draw i uses word i mod 4 of block counter + floor(i / 4),
 // normals pair words 2j (radius) and 2j + 1 (angle): draw 2j = r cos, 2j + 1 = r sin.
-import { highWords, lowWords, philox8, philoxWords, setRoundKeys, storeTransposed, unitFloat } from './philox';
-import { cosOfWords, log4, sinOfWords } from './approx';
+import { highWords, lowWords, philox8, setRoundKeys } from './philox';
 
 /** 128 bytes: the 32 draws of the last group call. */
 export const groupOut: usize = memory.data(128, 16);
-
-/** The 32 uniforms of the eight blocks of philox8's arguments, in stream order, at out. */
-// @ts-ignore: decorator
-@inline export function uniforms32(lowA: v128, highA: v128, lowB: v128, highB: v128, out: usize): void {
-  philox8(lowA, highA, lowB, highB);
-  for (let half = 0; half < 2; half++) {
-    const w = philoxWords + (<usize>half << 6);
-    storeTransposed(
-      out + (<usize>half << 6),
-      unitFloat(v128.load(w, 0)),
-      unitFloat(v128.load(w, 16)),
-      unitFloat(v128.load(w, 32)),
-      unitFloat(v128.load(w, 48)),
-    );
-  }
-}
-
-/** The 32 standard normals of the eight blocks of philox8's arguments, in stream order, at out. */
-// @ts-ignore: decorator
-@inline export function normals32(lowA: v128, highA: v128, lowB: v128, highB: v128, out: usize): void {
-  philox8(lowA, highA, lowB, highB);
-  normalsHalf(philoxWords, out);
-  normalsHalf(philoxWords + 64, out + 64);
-}
-
-// @ts-ignore: decorator
-@inline function normalsHalf(w: usize, out: usize): void {
-  const minusTwo = f32x4.splat(-2.0);
-  const r01 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 0))), minusTwo));
-  const c01 = cosOfWords(v128.load(w, 16));
-  const s01 = sinOfWords(v128.load(w, 16));
-  const r23 = f32x4.sqrt(f32x4.mul(log4(unitFloat(v128.load(w, 32))), minusTwo));
-  const c23 = cosOfWords(v128.load(w, 48));
-  const s23 = sinOfWords(v128.load(w, 48));
-  storeTransposed(out, f32x4.mul(r01, c01), f32x4.mul(r01, s01), f32x4.mul(r23, c23), f32x4.mul(r23, s23));
-}
 
 function counterOf(lo: u32, hi: u32): u64 {
   return (<u64>hi << 32) | <u64>lo;
@@ -60,8 +23,7 @@ function counterOf(lo: u32, hi: u32): u64 {
   let highB = highWords(counter + 4);
   let i = 0;
   for (; i + 32 <= n; i += 32) {
-    if (normal) normals32(lowA, highA, lowB, highB, out + (<usize>i << 2));
-    else uniforms32(lowA, highA, lowB, highB, out + (<usize>i << 2));
+    philox8(lowA, highA, lowB, highB, normal, out + (<usize>i << 2));
     counter += 8;
     if (<u32>counter + 8 < 16) {
       lowA = lowWords(counter);
@@ -74,8 +36,7 @@ function counterOf(lo: u32, hi: u32): u64 {
     }
   }
   if (i < n) {
-    if (normal) normals32(lowA, highA, lowB, highB, groupOut);
-    else uniforms32(lowA, highA, lowB, highB, groupOut);
+    philox8(lowA, highA, lowB, highB, normal, groupOut);
     memory.copy(out + (<usize>i << 2), groupOut, <usize>(n - i) << 2);
   }
 }
