@@ -22,6 +22,10 @@ const LOG_Q0: f32 = 0.6666677594184875;
 const LOG_Q1: f32 = 0.39977574348449707;
 const LOG_Q2: f32 = 0.2987091839313507;
 
+// exp4's plain range: the power-of-two scaling is valid there (k in [-125, 128]).
+const EXP_LOW: f32 = -86.98;
+const EXP_HIGH: f32 = 88.72283;
+
 /**
  * e^x in four lanes. Relative error below 1e-7 (measured 8.2e-8, 1.4 ulp) for x in
  * [-86.98, 88.72]; x above 88.72283 gives +Infinity (e^x overflows float32 there), x
@@ -29,6 +33,26 @@ const LOG_Q2: f32 = 0.2987091839313507;
  */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
+  const scaled = exp4InRange(x);
+  // Above the range (and NaN, where `le` is false) the lane becomes x + Infinity: +Infinity or NaN.
+  const high = v128.bitselect(scaled, f32x4.add(x, f32x4.splat(Infinity)), f32x4.le(x, f32x4.splat(EXP_HIGH)));
+  return v128.andnot(high, f32x4.lt(x, f32x4.splat(EXP_LOW)));
+}
+
+/** All-ones lanes where x is in [-86.98, 88.72283] (not NaN), where exp4InRange is exp4. */
+// @ts-ignore: decorator
+@inline export function expInRange(x: v128): v128 {
+  return v128.and(f32x4.ge(x, f32x4.splat(EXP_LOW)), f32x4.le(x, f32x4.splat(EXP_HIGH)));
+}
+
+/**
+ * exp4 without the handling of the lanes outside [-86.98, 88.72283] (garbage there): the
+ * same bits as exp4 where expInRange holds. Loops check a group of lanes at once and
+ * take exp4 for a group that is not all in range, which saves most of the selects'
+ * cost, as the range is what logvar / 2 always is in practice.
+ */
+// @ts-ignore: decorator
+@inline export function exp4InRange(x: v128): v128 {
   // Round x log2(e) to an integer k by adding 1.5 * 2^23: k lands in the low mantissa
   // bits, so k as an integer is a shift of the bit pattern (no convert instruction).
   const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
@@ -45,11 +69,8 @@ const LOG_Q2: f32 = 0.2987091839313507;
   const y = f32x4.add(f32x4.add(r, f32x4.mul(r2, q)), f32x4.splat(1.0));
   // 2^k by adding k to the exponent field: shifting the rounded bit pattern left by 23
   // leaves exactly k << 23 (the rounder's own bits shift out). Valid for k in
-  // [-125, 128], i.e. x in [-86.98, 88.72283]; the two selects below replace the rest.
-  const scaled = i32x4.add(y, i32x4.shl(shifted, 23));
-  // Above the range (and NaN, where `le` is false) the lane becomes x + Infinity: +Infinity or NaN.
-  const high = v128.bitselect(scaled, f32x4.add(x, f32x4.splat(Infinity)), f32x4.le(x, f32x4.splat(88.72283)));
-  return v128.andnot(high, f32x4.lt(x, f32x4.splat(-86.98)));
+  // [-125, 128], i.e. x in [-86.98, 88.72283]; exp4's selects replace the rest.
+  return i32x4.add(y, i32x4.shl(shifted, 23));
 }
 
 /**

@@ -2,13 +2,28 @@
 // Forward sums accumulate in float64. exp(logvar) is computed as exp(logvar / 2)^2 so
 // the fused sampler (which needs exp(logvar / 2) for z) shares one exponential and gives
 // the same KL bit for bit.
-import { exp4 } from './approx';
+import { exp4, exp4InRange, expInRange } from './approx';
 import { accumulate, loadAt, masked, storeAt, total } from './lanes';
 
 
 // @ts-ignore: decorator
 @inline export function sigma4(logvar: v128): v128 {
   return exp4(f32x4.mul(logvar, f32x4.splat(0.5)));
+}
+
+/** sigma4 for lanes where sigmaInRange holds: the same bits, without exp4's range selects. */
+// @ts-ignore: decorator
+@inline export function sigma4InRange(logvar: v128): v128 {
+  return exp4InRange(f32x4.mul(logvar, f32x4.splat(0.5)));
+}
+
+/** Whether sigma4InRange equals sigma4 in every lane of four logvar vectors at ptr. */
+// @ts-ignore: decorator
+@inline export function sigmasInRange(ptr: usize): bool {
+  const half = f32x4.splat(0.5);
+  const a = v128.and(expInRange(f32x4.mul(v128.load(ptr), half)), expInRange(f32x4.mul(v128.load(ptr, 16), half)));
+  const b = v128.and(expInRange(f32x4.mul(v128.load(ptr, 32), half)), expInRange(f32x4.mul(v128.load(ptr, 48), half)));
+  return i32x4.all_true(v128.and(a, b));
 }
 
 /** 0.5 (exp(logvar) + mu^2 - (logvar + 1)), with variance = exp(logvar). */

@@ -3,7 +3,7 @@
 // the Philox stream inside the same pass; and the backward passes. The float32
 // arithmetic of z is the same in every kernel, so fused and unfused draws agree bit for bit.
 import { exp4 } from './approx';
-import { klDiag4, klStd4, sigma4, sum4 } from './kl';
+import { klDiag4, klStd4, sigma4, sigma4InRange, sigmasInRange, sum4 } from './kl';
 import { accumulate, loadAt, loadPartial, masked, storeAt, storeAtPresent, total } from './lanes';
 import { fillNormal } from './normal';
 
@@ -48,11 +48,11 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
 /** z, eps and the KL of four elements at index i (c of them valid); returns the masked KL. */
 // @ts-ignore: decorator
 @inline function fusedStep(
-  i: i32, c: i32, e: v128, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, z: usize, klOut: usize,
+  i: i32, c: i32, e: v128, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, z: usize, klOut: usize, inRange: bool = false,
 ): v128 {
   const m = loadAt(mu, i, c);
   const l = loadAt(logvar, i, c);
-  const s = sigma4(l);
+  const s = inRange ? sigma4InRange(l) : sigma4(l);
   storeAtPresent(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
   let kl: v128;
   if (pMu == 0) {
@@ -67,14 +67,25 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
   return masked(kl, c);
 }
 
-/** Sixteen elements of fusedStep against N(0, I) at index i, draws at e; their KL summed four lanes wide. */
+/**
+ * Sixteen elements of fusedStep against N(0, I) at index i, draws at e; their KL summed
+ * four lanes wide. The group takes sigma4InRange when all its logvar / 2 are in exp4's
+ * plain range (checked first, as z may overwrite logvar), exp4 otherwise.
+ */
 // @ts-ignore: decorator
 @inline function fusedGroup(i: i32, e: usize, mu: usize, logvar: usize, z: usize, klOut: usize): v128 {
+  return sigmasInRange(logvar + (<usize>i << 2))
+    ? fusedGroupWith(true, i, e, mu, logvar, z, klOut)
+    : fusedGroupWith(false, i, e, mu, logvar, z, klOut);
+}
+
+// @ts-ignore: decorator
+@inline function fusedGroupWith(inRange: bool, i: i32, e: usize, mu: usize, logvar: usize, z: usize, klOut: usize): v128 {
   return sum4(
-    fusedStep(i, 4, v128.load(e), mu, logvar, 0, 0, z, klOut),
-    fusedStep(i + 4, 4, v128.load(e, 16), mu, logvar, 0, 0, z, klOut),
-    fusedStep(i + 8, 4, v128.load(e, 32), mu, logvar, 0, 0, z, klOut),
-    fusedStep(i + 12, 4, v128.load(e, 48), mu, logvar, 0, 0, z, klOut));
+    fusedStep(i, 4, v128.load(e), mu, logvar, 0, 0, z, klOut, inRange),
+    fusedStep(i + 4, 4, v128.load(e, 16), mu, logvar, 0, 0, z, klOut, inRange),
+    fusedStep(i + 8, 4, v128.load(e, 32), mu, logvar, 0, 0, z, klOut, inRange),
+    fusedStep(i + 12, 4, v128.load(e, 48), mu, logvar, 0, 0, z, klOut, inRange));
 }
 
 /**
@@ -146,10 +157,11 @@ export function sampleWithKlBackward(
   let acc = f32x4.splat(0);
   let i = 0;
   if (pMu == 0 && gradZ != 0 && gradKl == 0) {
-    // The VAE's case, specialised: N(0, I) prior, a gradient for z, one KL weight.
-    for (; i + 8 <= n; i += 8) {
-      acc = finiteCheck(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
-      acc = finiteCheck(acc, backwardStep(i + 4, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
+    // The VAE's case, specialised: N(0, I) prior, a gradient for z, one KL weight; groups
+    // of sixteen take sigma4InRange when all their logvar / 2 are in exp4's plain range.
+    for (; i + 16 <= n; i += 16) {
+      if (sigmasInRange(logvar + (<usize>i << 2))) acc = vaeBackwardGroup(acc, true, i, mu, logvar, eps, gradZ, weight, gradMu, gradLogvar);
+      else acc = vaeBackwardGroup(acc, false, i, mu, logvar, eps, gradZ, weight, gradMu, gradLogvar);
     }
     for (; i + 4 <= n; i += 4) {
       acc = finiteCheck(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0));
@@ -170,11 +182,22 @@ export function sampleWithKlBackward(
   return <f64>(f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1));
 }
 
+/** Sixteen elements of backwardStep in the VAE's case, each gradLogvar vector through finiteCheck. */
+// @ts-ignore: decorator
+@inline function vaeBackwardGroup(
+  acc: v128, inRange: bool, i: i32, mu: usize, logvar: usize, eps: usize, gradZ: usize, weight: f32, gradMu: usize, gradLogvar: usize,
+): v128 {
+  acc = finiteCheck(acc, backwardStep(i, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0, inRange));
+  acc = finiteCheck(acc, backwardStep(i + 4, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0, inRange));
+  acc = finiteCheck(acc, backwardStep(i + 8, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0, inRange));
+  return finiteCheck(acc, backwardStep(i + 12, 4, mu, logvar, 0, 0, eps, gradZ, true, weight, 0, gradMu, gradLogvar, 0, 0, inRange));
+}
+
 /** Four elements of sampleWithKlBackward at index i (c valid); returns the masked gradLogvar. */
 // @ts-ignore: decorator
 @inline function backwardStep(
   i: i32, c: i32, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, eps: usize, gradZ: usize, hasGradZ: bool,
-  weight: f32, gradKl: usize, gradMu: usize, gradLogvar: usize, gradPMu: usize, gradPLogvar: usize,
+  weight: f32, gradKl: usize, gradMu: usize, gradLogvar: usize, gradPMu: usize, gradPLogvar: usize, inRange: bool = false,
 ): v128 {
   const half = f32x4.splat(0.5);
   const one = f32x4.splat(1.0);
@@ -182,7 +205,7 @@ export function sampleWithKlBackward(
   const l = loadAt(logvar, i, c);
   const gz = hasGradZ ? loadAt(gradZ, i, c) : f32x4.splat(0.0);
   const g = gradKl == 0 ? f32x4.splat(weight) : loadAt(gradKl, i, c);
-  const s = sigma4(l);
+  const s = inRange ? sigma4InRange(l) : sigma4(l);
   const dzdl = f32x4.mul(f32x4.mul(s, loadAt(eps, i, c)), half);
   let gm: v128;
   let gl: v128;

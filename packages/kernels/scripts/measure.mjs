@@ -35,12 +35,14 @@ const summary = await init({ backend, kernels: tfjsKernels(), seed: 1 });
 await loadKernels();
 
 /**
- * Best of three ~0.4 s runs after a warm-up, M elements per second of wall-clock time;
+ * Best of three ~0.4 s runs after a 0.3 s warm-up (long enough for V8 to swap in the
+ * optimised code of the module's functions, which it compiles in the background), M
+ * elements per second of wall-clock time;
  * `perCpuSecond` is the same work per second of CPU time this process got, which stays
  * meaningful when a shared machine is oversubscribed.
  */
 function measure(f, elements = N) {
-  for (let i = 0; i < 3; i++) f();
+  for (const start = performance.now(); performance.now() - start < 300; ) f();
   let wall = 0;
   let cpu = 0;
   for (let run = 0; run < 3; run++) {

@@ -73,6 +73,22 @@ describe('sampleWithKl', () => {
     eps.free();
   });
 
+  it('gives the same bits where logvar / 2 leaves exp\'s plain range (the fast groups fall back)', () => {
+    const n = 100;
+    const { mu, logvar } = params(n, 21);
+    // Overflow to +Infinity, underflow to 0, and the edges of [-86.98, 88.72283], in different groups of sixteen.
+    Object.assign(logvar, { 3: 300, 20: -300, 37: 177.46, 50: 177.44, 70: -173.97, 90: -173.95 });
+    const z = new Float32Array(n);
+    const kl = new Float32Array(n);
+    const eps = new Float32Array(n);
+    const total = sampleWithKl(mu, logvar, { z, kl, eps, rng: Generator.fromSeed(22) });
+    expect(Array.from(z)).toEqual(Array.from(reparameterize(mu, logvar, eps, new Float32Array(n))));
+    const kl2 = new Float32Array(n);
+    expect(total).toBe(klStandardNormal(mu, logvar, { out: kl2 }));
+    expect(total).toBe(Infinity);
+    expect(Array.from(kl)).toEqual(Array.from(kl2));
+  });
+
   it('uses a diagonal prior when given one', () => {
     const q = params(50, 10);
     const p = params(50, 11);
@@ -101,6 +117,24 @@ describe('sampleWithKlBackward', () => {
       expect(Math.abs(gradMu[i]! - gm) / scale).toBeLessThan(3e-7);
       expect(Math.abs(gradLogvar[i]! - gl) / scale).toBeLessThan(3e-7);
     }
+  });
+
+  it('gives the same bits in its N(0, I), one-weight loop as in its general one, in and out of exp\'s plain range', () => {
+    const n = 100;
+    const { mu, logvar } = params(n, 23);
+    Object.assign(logvar, { 3: 300, 20: -300, 37: 177.46, 50: 177.44, 70: -173.97, 90: -173.95 });
+    const eps = Generator.fromSeed(24).normalArray(n);
+    const gradZ = Generator.fromSeed(25).normalArray(n);
+    const gradMu = new Float32Array(n);
+    const gradLogvar = new Float32Array(n);
+    const gradMu2 = new Float32Array(n);
+    const gradLogvar2 = new Float32Array(n);
+    sampleWithKlBackward({ mu, logvar, eps, gradZ, weight: 0.25, gradMu, gradLogvar });
+    // A per-element gradKl takes the general loop.
+    sampleWithKlBackward({ mu, logvar, eps, gradZ, gradKl: new Float32Array(n).fill(0.25), gradMu: gradMu2, gradLogvar: gradLogvar2 });
+    expect(Array.from(gradMu)).toEqual(Array.from(gradMu2));
+    expect(Array.from(gradLogvar)).toEqual(Array.from(gradLogvar2));
+    expect(gradLogvar[3]).toBe(Infinity);
   });
 
   it('gives the prior-KL gradients, including the prior parameters, with gradKl per element', () => {
