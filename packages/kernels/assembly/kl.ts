@@ -48,18 +48,11 @@ export function klStandardNormal(mu: usize, logvar: usize, n: i32, out: usize): 
   // added in float32 (all terms are >= 0, so that costs at most 2 roundings, 1.2e-7
   // relative, of each group) before the float64 accumulation. The loop without `out` is
   // a separate copy so it carries no store.
+  // Groups whose logvar / 2 are all in exp4's plain range take sigma4InRange (same bits).
   if (out == 0) {
-    for (; i + 16 <= n; i += 16) {
-      acc = accumulate(acc, sum4(
-        klStdStep(i, 4, mu, logvar, 0), klStdStep(i + 4, 4, mu, logvar, 0),
-        klStdStep(i + 8, 4, mu, logvar, 0), klStdStep(i + 12, 4, mu, logvar, 0)));
-    }
+    for (; i + 16 <= n; i += 16) acc = accumulate(acc, klStdGroup(i, mu, logvar, 0));
   } else {
-    for (; i + 16 <= n; i += 16) {
-      acc = accumulate(acc, sum4(
-        klStdStep(i, 4, mu, logvar, out), klStdStep(i + 4, 4, mu, logvar, out),
-        klStdStep(i + 8, 4, mu, logvar, out), klStdStep(i + 12, 4, mu, logvar, out)));
-    }
+    for (; i + 16 <= n; i += 16) acc = accumulate(acc, klStdGroup(i, mu, logvar, out));
   }
   for (; i < n; i += 4) acc = accumulate(acc, klStdStep(i, min(4, n - i), mu, logvar, out));
   return total(acc);
@@ -71,10 +64,23 @@ export function klStandardNormal(mu: usize, logvar: usize, n: i32, out: usize): 
   return f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
 }
 
+/** Sixteen elements of klStdStep at index i, summed four lanes wide. */
 // @ts-ignore: decorator
-@inline function klStdStep(i: i32, c: i32, mu: usize, logvar: usize, out: usize): v128 {
+@inline function klStdGroup(i: i32, mu: usize, logvar: usize, out: usize): v128 {
+  return sigmasInRange(logvar + (<usize>i << 2)) ? klStdGroupWith(true, i, mu, logvar, out) : klStdGroupWith(false, i, mu, logvar, out);
+}
+
+// @ts-ignore: decorator
+@inline function klStdGroupWith(inRange: bool, i: i32, mu: usize, logvar: usize, out: usize): v128 {
+  return sum4(
+    klStdStep(i, 4, mu, logvar, out, inRange), klStdStep(i + 4, 4, mu, logvar, out, inRange),
+    klStdStep(i + 8, 4, mu, logvar, out, inRange), klStdStep(i + 12, 4, mu, logvar, out, inRange));
+}
+
+// @ts-ignore: decorator
+@inline function klStdStep(i: i32, c: i32, mu: usize, logvar: usize, out: usize, inRange: bool = false): v128 {
   const l = loadAt(logvar, i, c);
-  const s = sigma4(l);
+  const s = inRange ? sigma4InRange(l) : sigma4(l);
   const kl = klStd4(loadAt(mu, i, c), l, f32x4.mul(s, s));
   storeAt(out, i, kl, c);
   return masked(kl, c);

@@ -44,6 +44,18 @@ describe('KL against N(0, I)', () => {
     expect(Math.abs(total - expected) / expected).toBeLessThan(1e-6);
   });
 
+  it('gives the same bits in groups where logvar / 2 leaves exp\'s plain range (the fast groups fall back)', () => {
+    const n = 100;
+    const { mu, logvar } = params(n, 5);
+    // Overflow, underflow, and the edges of [-86.98, 88.72283], in different groups of sixteen.
+    Object.assign(logvar, { 3: 300, 20: -300, 37: 177.46, 50: 177.44, 70: -173.97, 90: -173.95 });
+    const out = new Float32Array(n);
+    expect(klStandardNormal(mu, logvar, { out })).toBe(Infinity);
+    // One element at a time takes the plain exp.
+    const single = Array.from(mu, (m, i) => klStandardNormal(Float32Array.of(m), Float32Array.of(logvar[i]!)));
+    expect(Array.from(out)).toEqual(single);
+  });
+
   it('is elementwise within float32 rounding of the terms, and has the closed-form gradients', () => {
     const n = 10_001;
     const { mu, logvar } = params(n, 2);
