@@ -68,7 +68,8 @@ export async function demoCommand(options: DemoOptions, reporter: Reporter): Pro
     obsDim: NEURONS,
     latentDim: LATENT_DIM,
     likelihood: 'poisson',
-    transition: { type: 'gated', hidden: 32 },
+    // Standardised Lorenz states move about 0.07 per 10 ms bin: the transition noise starts near that.
+    transition: { type: 'gated', hidden: 32, initialNoise: 0.1 },
     encoder: { hidden: 32, combinerHidden: 32, inputs: HELD_IN },
     seed: initSeed,
   });

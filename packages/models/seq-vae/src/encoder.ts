@@ -21,12 +21,20 @@ export interface EncoderOptions {
    * hides held-out neurons this way: the model still predicts them, never sees them.
    */
   readonly inputs?: readonly number[] | null;
+  /**
+   * Residual posterior mean (Fraccaro et al. 2016): q(z_n | z_{n-1}, x) has mean
+   * f(z_{n-1}) + (combiner output), with f the transition's mean, so the posterior follows
+   * the learned dynamics and the KL prices only the data-driven correction; f also
+   * learns from the likelihood through the sampled trajectories. Default true.
+   */
+  readonly residual?: boolean;
 }
 
 export interface EncoderConfig {
   readonly hidden: number;
   readonly combinerHidden: number;
   readonly inputs: readonly number[] | null;
+  readonly residual: boolean;
 }
 
 export function resolveEncoder(where: string, options: EncoderOptions | undefined, obsDim: number): EncoderConfig {
@@ -54,7 +62,9 @@ export function resolveEncoder(where: string, options: EncoderOptions | undefine
     }
     inputs = [...list];
   }
-  return { hidden, combinerHidden, inputs };
+  const residual = options?.residual ?? true;
+  if (typeof residual !== 'boolean') throw invalidArgument(where, 'encoder.residual', 'true or false', residual);
+  return { hidden, combinerHidden, inputs, residual };
 }
 
 export interface PosteriorPass {
@@ -95,7 +105,9 @@ export class Encoder {
     // that can blow up over a hundred steps before training begins.
     // Separate mean and log-variance layers: no per-step slicing along the feature axis.
     for (const part of ['loc', 'logvar']) {
-      params.add(`encoder.${part}.wh`, [C, L], { kind: 'glorot' });
+      // A residual posterior's corrections add up through the near-identity dynamics at
+      // first (over a hundred steps): they start small.
+      params.add(`encoder.${part}.wh`, [C, L], { kind: 'glorot', scale: config.residual && part === 'loc' ? 0.1 : 1 });
       params.add(`encoder.${part}.wz`, [L, L], { kind: 'constant', value: 0 });
     }
     params.add('encoder.loc.b', [L], { kind: 'constant', value: 0 });
@@ -130,10 +142,11 @@ export class Encoder {
   /**
    * Draws z_1..z_T one step at a time, each from q(z_n | z_{n-1}, x) with
    * z = loc + exp(logvar / 2) * eps (reparameterised, so differentiable in every
-   * parameter). summary: from {@link summarize}; eps: [T, B, L] standard normal draws.
-   * Returns batch-major [B, T, L] tensors.
+   * parameter). summary: from {@link summarize}; eps: [T, B, L] standard normal draws;
+   * transition: the transition mean's weights (Transition.stepWeights), used when the
+   * posterior is residual. Returns batch-major [B, T, L] tensors.
    */
-  sample(summary: PosteriorSummary, eps: tf.Tensor3D): PosteriorPass {
+  sample(summary: PosteriorSummary, eps: tf.Tensor3D, transition: readonly tf.Tensor[]): PosteriorPass {
     return tf.tidy(() => {
       const [T, B] = summary.combiner.shape;
       const L = this.latentDim;
@@ -148,7 +161,7 @@ export class Encoder {
         zToLogvar: p.get('encoder.logvar.wz') as tf.Tensor2D,
         hiddenToLoc: p.get('encoder.loc.wh') as tf.Tensor2D,
         hiddenToLogvar: p.get('encoder.logvar.wh') as tf.Tensor2D,
-      });
+      }, this.config.residual ? transition : []);
       const batchMajor = (v: tf.Tensor3D) => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
       return { z: batchMajor(pass.z), loc: batchMajor(pass.loc), scale: tf.exp(tf.mul(0.5, batchMajor(pass.logvar))) as tf.Tensor3D };
     });

@@ -8,7 +8,7 @@ import { invalidArgument } from '@elbo/runtime';
 import type { Generator } from '@elbo/runtime';
 
 export type Initializer =
-  | { readonly kind: 'glorot' }
+  | { readonly kind: 'glorot'; readonly scale?: number }
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'identity'; readonly scale: number }
   | { readonly kind: 'values'; readonly values: readonly number[] };
@@ -29,7 +29,7 @@ export class ParameterSet {
     if (init.kind === 'glorot') {
       const fanIn = shape.length >= 2 ? shape[shape.length - 2]! : 1;
       const fanOut = shape[shape.length - 1] ?? 1;
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const limit = (init.scale ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
       this.rng.fillUniform(values);
       for (let i = 0; i < size; i++) values[i] = (2 * values[i]! - 1) * limit;
     } else if (init.kind === 'constant') {

@@ -9,7 +9,17 @@ import { posteriorScan } from './posterior-scan.js';
 const rng = Generator.fromSeed(11);
 const normal = (shape: number[], scale = 0.5) => tf.mul(randomNormal(shape, { rng }), scale);
 
-function posteriorReference(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tensor3D, fromZ: tf.Tensor2D, fromHidden: tf.Tensor2D): tf.Tensor {
+/** The transition mean written with plain ops (as Transition.mean): linear [A, b] or gated (10 weights). */
+function transitionReference(z: tf.Tensor, w: tf.Tensor[]): tf.Tensor {
+  const lin = tf.add(tf.matMul(z, w[0]!), w[1]!);
+  if (w.length === 2) return lin;
+  const layer = (x: tf.Tensor, i: number) => tf.add(tf.matMul(x, w[i]!), w[i + 1]!);
+  const gate = tf.sigmoid(layer(tf.relu(layer(z, 2)), 4));
+  const proposal = layer(tf.relu(layer(z, 6)), 8);
+  return tf.add(lin, tf.mul(gate, tf.sub(proposal, lin)));
+}
+
+function posteriorReference(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tensor3D, fromZ: tf.Tensor2D, fromHidden: tf.Tensor2D, ...transition: tf.Tensor[]): tf.Tensor {
   const [T, B, C] = pre.shape;
   const L = eps.shape[2];
   const out: tf.Tensor[] = [];
@@ -21,7 +31,8 @@ function posteriorReference(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tens
       tf.matMul(zPrev, tf.slice(fromZ, [0, C], [L, 2 * L])),
       tf.squeeze(tf.slice(offsets, [n, 0, 0], [1, B, 2 * L]), [0]),
     ]);
-    const loc = tf.slice(o, [0, 0], [B, L]);
+    // Residual posterior: f(z_{n-1}) adds to the mean from the second step on.
+    const loc = n > 0 && transition.length > 0 ? tf.add(tf.slice(o, [0, 0], [B, L]), transitionReference(zPrev, transition)) : tf.slice(o, [0, 0], [B, L]);
     const logvar = tf.slice(o, [0, L], [B, L]);
     const z = tf.add(loc, tf.mul(tf.exp(tf.div(logvar, 2)), tf.squeeze(tf.slice(eps, [n, 0, 0], [1, B, L]), [0])));
     out.push(tf.concat([z, loc, logvar], 1));
@@ -31,7 +42,7 @@ function posteriorReference(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tens
 }
 
 /** posteriorScan on the packed layout of the reference. */
-function posteriorScanPacked(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tensor3D, fromZ: tf.Tensor2D, fromHidden: tf.Tensor2D): tf.Tensor {
+function posteriorScanPacked(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Tensor3D, fromZ: tf.Tensor2D, fromHidden: tf.Tensor2D, ...transition: tf.Tensor[]): tf.Tensor {
   const [T, B, C] = pre.shape;
   const L = eps.shape[2];
   const { z, loc, logvar } = posteriorScan(pre, tf.slice(offsets, [0, 0, 0], [T, B, L]), tf.slice(offsets, [0, 0, L], [T, B, L]), eps, {
@@ -40,7 +51,7 @@ function posteriorScanPacked(pre: tf.Tensor3D, offsets: tf.Tensor3D, eps: tf.Ten
     zToLogvar: tf.slice(fromZ, [0, C + L], [L, L]),
     hiddenToLoc: tf.slice(fromHidden, [0, 0], [C, L]),
     hiddenToLogvar: tf.slice(fromHidden, [0, L], [C, L]),
-  });
+  }, transition);
   return tf.concat([z, loc, logvar], 2);
 }
 
@@ -109,7 +120,48 @@ describe('posteriorScan', () => {
     });
   });
 
-  it('leaves no tensors behind, forward and backward', () => {
+  it('residual posterior with a linear transition: matches autodiff (values and every gradient, f\'s weights included)', () => {
+    tf.tidy(() => {
+      const [T, B, C, L] = [6, 3, 5, 2];
+      const inputs = [normal([T, B, C]), normal([T, B, 2 * L]), normal([T, B, L], 1), normal([L, C + 2 * L]), normal([C, 2 * L]), normal([L, L]), normal([L])];
+      const weights = normal([T, B, 3 * L], 1);
+      const run = (f: typeof posteriorScanPacked) => (...t: tf.Tensor[]) => f(...(t.slice(0, 5) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]), ...t.slice(5));
+      compare(inputs, run(posteriorScanPacked), run(posteriorReference), weights, 1e-4);
+    });
+  });
+
+  it('residual posterior with the gated transition: matches autodiff (values and every gradient, f\'s weights included)', () => {
+    tf.tidy(() => {
+      const [T, B, C, L, H] = [7, 3, 5, 3, 4];
+      const mlp = [normal([L, H]), normal([H], 0.3), normal([H, L]), normal([L], 0.3)];
+      const inputs = [normal([T, B, C]), normal([T, B, 2 * L]), normal([T, B, L], 1), normal([L, C + 2 * L]), normal([C, 2 * L]), normal([L, L]), normal([L]), ...mlp, normal([L, H]), normal([H], 0.3), normal([H, L]), normal([L], 0.3)];
+      const weights = normal([T, B, 3 * L], 1);
+      const run = (f: typeof posteriorScanPacked) => (...t: tf.Tensor[]) => f(...(t.slice(0, 5) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]), ...t.slice(5));
+      compare(inputs, run(posteriorScanPacked), run(posteriorReference), weights, 1e-4);
+    });
+  });
+
+  it('residual posterior of a single step equals the plain one, and f\'s weights get zero gradients', () => {
+    tf.tidy(() => {
+      const [B, C, L] = [2, 3, 2];
+      const base = [normal([1, B, C]), normal([1, B, 2 * L]), normal([1, B, L], 1), normal([L, C + 2 * L]), normal([C, 2 * L])] as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
+      const f = [normal([L, L]), normal([L])];
+      expect(maxAbsDiff(posteriorScanPacked(...base, ...f).arraySync(), posteriorScanPacked(...base).arraySync())).toBe(0);
+      const g = tf.grads((...t: tf.Tensor[]) => tf.sum(posteriorScanPacked(...base, ...t)))(f);
+      for (const v of g) expect(Math.max(...(tf.abs(v).dataSync() as Float32Array))).toBe(0);
+    });
+  });
+
+  it('leaves no tensors behind, forward and backward, with and without a residual transition', () => {
+    const L = 1;
+    const gatedWeights = [normal([L, L]), normal([L]), normal([L, 3]), normal([3]), normal([3, L]), normal([L]), normal([L, 3]), normal([3]), normal([3, L]), normal([L])];
+    const residualInputs = [normal([4, 2, 3]), normal([4, 2, 2]), normal([4, 2, 1]), normal([1, 5]), normal([3, 2]), ...gatedWeights];
+    const residualLeft = testing.tensorsLeftBehind(() => {
+      const g = tf.grads((...t: tf.Tensor[]) => tf.sum(posteriorScanPacked(...(t.slice(0, 5) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]), ...t.slice(5))))(residualInputs);
+      tf.dispose(g);
+    });
+    tf.dispose(residualInputs);
+    expect(residualLeft).toBe(0);
     const inputs = [normal([4, 2, 3]), normal([4, 2, 2]), normal([4, 2, 1]), normal([1, 5]), normal([3, 2])];
     const left = testing.tensorsLeftBehind(() => {
       const g = tf.grads((...t: tf.Tensor[]) => tf.sum(posteriorScanPacked(...(t as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]))))(inputs);

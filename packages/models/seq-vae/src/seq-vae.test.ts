@@ -176,6 +176,26 @@ describe('SeqVAE', () => {
     await expect(SeqVAE.load(join(dir, 'missing'))).rejects.toThrow(/model.json must be a readable JSON model file/);
   });
 
+  it('loads a model saved before the residual posterior and initialNoise options existed as it was trained', async () => {
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { ...small, residual: false }, seed: 8 });
+    const data = poissonData(2, 4, 3, 9);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const topology = JSON.parse(JSON.stringify(saved!.modelTopology)) as { config: { encoder: Record<string, unknown>; transition: Record<string, unknown> } };
+    delete topology.config.encoder['residual'];
+    delete topology.config.transition['initialNoise'];
+    const loaded = await SeqVAE.load(tf.io.fromMemory({ ...saved!, modelTopology: topology }));
+    expect(loaded.config).toEqual(model.config);
+    const a = model.infer(data, { samples: 2, rng: Generator.fromSeed(4) });
+    const b = loaded.infer(data, { samples: 2, rng: Generator.fromSeed(4) });
+    expect(Array.from(b.means)).toEqual(Array.from(a.means));
+    model.dispose();
+    loaded.dispose();
+  });
+
   it('steps a given optimizer, keeping its state across fit calls (resume = one long fit)', async () => {
     const data = poissonData(4, 6, 3, 8);
     const weightsAfter = async (run: (model: SeqVAE, rng: Generator) => Promise<void>) => {
@@ -237,6 +257,8 @@ describe('SeqVAE', () => {
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, likelihood: 'laplace' as never })).toThrow(/likelihood must be one of 'poisson', 'gaussian', 'bernoulli'/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, transition: 'rnn' as never })).toThrow(/transition must be 'linear', 'gated'/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { inputs: [0, 3] } })).toThrow(/encoder.inputs\[1\] must be a distinct integer in \[0, 3\)/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { residual: 'yes' as never } })).toThrow(/encoder.residual must be true or false, found "yes"/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, transition: { type: 'gated', initialNoise: 0 } })).toThrow(/transition.initialNoise must be a finite number > 0, found 0/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, lr: 1 } as never)).toThrow(/option 'lr'/);
     const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 1 });
     const data = poissonData(2, 4, 3, 1);

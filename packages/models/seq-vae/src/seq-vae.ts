@@ -448,7 +448,7 @@ export class SeqVAE {
       const out = tf.tidy(() => {
         const summary = Encoder.tile(this.#encoder.summarize(x, mask), samples);
         const eps = randomNormal([T, samples * B, L], { rng }) as tf.Tensor3D;
-        const { z } = this.#encoder.sample(summary, eps);
+        const { z } = this.#encoder.sample(summary, eps, this.#transition.stepWeights());
         const zs = z.reshape([samples, B, T, L]);
         const { mean, variance } = tf.moments(zs, 0);
         const emission = tf.mean(this.#emission.mean(this.#emission.natural(zs)), 0);
@@ -556,7 +556,10 @@ export class SeqVAE {
     if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {
       throw invalidArgument(where, 'the saved model', 'weights (weightSpecs and weightData)', { raw: 'none' });
     }
-    const model = new SeqVAE({ ...topology.config, seed: 0 });
+    // Models saved before the residual posterior existed load as they were trained.
+    const saved = topology.config.encoder as Partial<EncoderConfig>;
+    const config = { ...topology.config, encoder: { ...topology.config.encoder, residual: saved.residual ?? false } };
+    const model = new SeqVAE({ ...config, seed: 0 });
     const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
     try {
       const expected = new Set(model.#params.names());
@@ -622,7 +625,7 @@ export class SeqVAE {
     const [B, T] = x.shape;
     const L = this.config.latentDim;
     const eps = randomNormal([T, B, L], { rng }) as tf.Tensor3D;
-    const pass = this.#encoder.sample(summary, eps);
+    const pass = this.#encoder.sample(summary, eps, this.#transition.stepWeights());
     const prior = this.#transition.priorFor(pass.z);
     const natural = this.#emission.natural(pass.z);
     const likelihood = this.#emission.distribution(natural);

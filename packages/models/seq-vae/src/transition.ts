@@ -11,11 +11,13 @@ import type { ParameterSet } from './parameters.js';
 export type TransitionOptions =
   | 'linear'
   | 'gated'
-  | { readonly type: 'linear' | 'gated'; readonly hidden?: number };
+  | { readonly type: 'linear' | 'gated'; readonly hidden?: number; readonly initialNoise?: number };
 
 export interface TransitionConfig {
   readonly type: 'linear' | 'gated';
   readonly hidden: number;
+  /** Starting standard deviation of the transition noise (learned from there). */
+  readonly initialNoise: number;
 }
 
 export function resolveTransition(where: string, options: TransitionOptions | undefined, latentDim: number): TransitionConfig {
@@ -26,7 +28,9 @@ export function resolveTransition(where: string, options: TransitionOptions | un
   }
   const hidden = (typeof value === 'object' ? value.hidden : undefined) ?? Math.max(32, 4 * latentDim);
   if (!Number.isInteger(hidden) || hidden < 1) throw invalidArgument(where, 'transition.hidden', 'a positive integer', hidden);
-  return { type, hidden };
+  const initialNoise = (typeof value === 'object' ? value.initialNoise : undefined) ?? 0.3;
+  if (!(initialNoise > 0) || !Number.isFinite(initialNoise)) throw invalidArgument(where, 'transition.initialNoise', 'a finite number > 0', initialNoise);
+  return { type, hidden, initialNoise };
 }
 
 /** Diagonal Gaussian parameters; the scale is a standard deviation. */
@@ -47,7 +51,7 @@ export class Transition {
     this.#params = params;
     params.add('prior.initialLoc', [L], { kind: 'constant', value: 0 });
     params.add('prior.initialLogScale', [L], { kind: 'constant', value: 0 });
-    params.add('transition.logScale', [L], { kind: 'constant', value: Math.log(0.3) });
+    params.add('transition.logScale', [L], { kind: 'constant', value: Math.log(config.initialNoise) });
     // Stored as [in, out] so f(z) = z A^T + b is one matMul; starts near the identity (slow dynamics).
     params.add('transition.weight', [L, L], { kind: 'identity', scale: 0.95 });
     params.add('transition.bias', [L], { kind: 'constant', value: 0 });
@@ -101,6 +105,15 @@ export class Transition {
       const restScale = tf.add(tf.zeros([B, T - 1, L]), tf.exp(p.get('transition.logScale')));
       return { loc: tf.concat([first, rest], 1), scale: tf.concat([firstScale, restScale], 1) };
     });
+  }
+
+  /** The mean's weights in the order of transition-step.ts (for hand-written recursions). */
+  stepWeights(): tf.Variable[] {
+    const names = ['transition.weight', 'transition.bias'];
+    if (this.config.type === 'gated') {
+      for (const part of ['gate', 'proposal']) names.push(...['w1', 'b1', 'w2', 'b2'].map((w) => `transition.${part}.${w}`));
+    }
+    return names.map((name) => this.#params.get(name));
   }
 
   initialScale(): tf.Tensor {
