@@ -4,6 +4,8 @@
 # the measured maximum relative error against float64 exp. Run by hand: python3 scripts/fit-exp.py
 import numpy as np
 
+from minimax import lawson_fit
+
 F = np.float32
 half_ln2 = np.log(2) / 2
 r = np.linspace(-half_ln2, half_ln2, 20001)
@@ -11,16 +13,10 @@ r = r[r != 0]
 target = (np.exp(r) - 1 - r) / r**2
 to_relative = r**2 / np.exp(r)  # an error in q times this is the relative error of e^r
 basis = np.vander(r, 5, increasing=True)
-weights = np.ones_like(r)
-for _ in range(300):
-    w = np.sqrt(weights) * to_relative
-    coefficients, *_ = np.linalg.lstsq(basis * w[:, None], target * w, rcond=None)
-    error = np.abs((basis @ coefficients - target) * to_relative)
-    weights = weights * error
-    weights /= weights.sum()
+coefficients, worst = lawson_fit(basis, target, to_relative)
 c = coefficients.astype(F)
 print('coefficients c2..c6:', [float(v) for v in c])
-print('polynomial max relative error:', error.max())
+print('polynomial max relative error:', worst)
 
 x = np.linspace(-86.98, 88.72, 4_000_001).astype(F)
 shifted = x * F(1.44269504088896341) + F(12582912.0)

@@ -6,22 +6,18 @@
 # Run by hand: python3 scripts/fit-log.py
 import numpy as np
 
+from minimax import lawson_fit
+
 F = np.float32
 s_max = (np.sqrt(2) - 1) / (np.sqrt(2) + 1)
 s = np.linspace(1e-4, s_max, 20001)
 target = (2 * np.arctanh(s) - 2 * s) / s**3
 to_relative = s**3 / (2 * np.arctanh(s))  # an error in q times this is the relative error of ln m
 basis = np.vander(s**2, 3, increasing=True)
-weights = np.ones_like(s)
-for _ in range(300):
-    w = np.sqrt(weights) * to_relative
-    coefficients, *_ = np.linalg.lstsq(basis * w[:, None], target * w, rcond=None)
-    error = np.abs((basis @ coefficients - target) * to_relative)
-    weights = weights * error
-    weights /= weights.sum()
+coefficients, worst = lawson_fit(basis, target, to_relative)
 c = coefficients.astype(F)
 print('coefficients q0..q2:', [repr(float(v)) for v in c])
-print('polynomial max relative error:', error.max())
+print('polynomial max relative error:', worst)
 
 k = np.arange(1 << 23, dtype=np.float64)
 x = ((k + 0.5) / 2**23).astype(F)
