@@ -39,10 +39,13 @@ const EXP_HIGH: f32 = 88.72283;
   return v128.andnot(high, f32x4.lt(x, f32x4.splat(EXP_LOW)));
 }
 
-/** All-ones lanes where x is in [-86.98, 88.72283] (not NaN), where exp4InRange is exp4. */
+/**
+ * All-ones lanes where x / 2 is in [-86.98, 88.72283] (not NaN), where exp4InRange(x / 2)
+ * is exp4(x / 2): x against the doubled bounds, which is exact (halving is).
+ */
 // @ts-ignore: decorator
-@inline export function expInRange(x: v128): v128 {
-  return v128.and(f32x4.ge(x, f32x4.splat(EXP_LOW)), f32x4.le(x, f32x4.splat(EXP_HIGH)));
+@inline export function halfInExpRange(x: v128): v128 {
+  return v128.and(f32x4.ge(x, f32x4.splat(2 * EXP_LOW)), f32x4.le(x, f32x4.splat(2 * EXP_HIGH)));
 }
 
 /**

@@ -2,7 +2,7 @@
 // Forward sums accumulate in float64. exp(logvar) is computed as exp(logvar / 2)^2 so
 // the fused sampler (which needs exp(logvar / 2) for z) shares one exponential and gives
 // the same KL bit for bit.
-import { exp4, exp4InRange, expInRange } from './approx';
+import { exp4, exp4InRange, halfInExpRange } from './approx';
 import { accumulate, loadAt, masked, storeAt, total } from './lanes';
 
 
@@ -20,9 +20,8 @@ import { accumulate, loadAt, masked, storeAt, total } from './lanes';
 /** Whether sigma4InRange equals sigma4 in every lane of four logvar vectors at ptr. */
 // @ts-ignore: decorator
 @inline export function sigmasInRange(ptr: usize): bool {
-  const half = f32x4.splat(0.5);
-  const a = v128.and(expInRange(f32x4.mul(v128.load(ptr), half)), expInRange(f32x4.mul(v128.load(ptr, 16), half)));
-  const b = v128.and(expInRange(f32x4.mul(v128.load(ptr, 32), half)), expInRange(f32x4.mul(v128.load(ptr, 48), half)));
+  const a = v128.and(halfInExpRange(v128.load(ptr)), halfInExpRange(v128.load(ptr, 16)));
+  const b = v128.and(halfInExpRange(v128.load(ptr, 32)), halfInExpRange(v128.load(ptr, 48)));
   return i32x4.all_true(v128.and(a, b));
 }
 
