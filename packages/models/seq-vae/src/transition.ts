@@ -11,7 +11,16 @@ import type { ParameterSet } from './parameters.js';
 export type TransitionOptions =
   | 'linear'
   | 'gated'
-  | { readonly type: 'linear' | 'gated'; readonly hidden?: number; readonly initialNoise?: number };
+  | {
+      readonly type: 'linear' | 'gated';
+      /** MLP units of the gated f (default max(32, 4 latentDim)). */
+      readonly hidden?: number;
+      /**
+       * Starting standard deviation of the transition noise (default 0.3), learned from
+       * there. The ELBO moves it slowly, so a value near the latents' per-step motion helps.
+       */
+      readonly initialNoise?: number;
+    };
 
 export interface TransitionConfig {
   readonly type: 'linear' | 'gated';
