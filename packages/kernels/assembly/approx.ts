@@ -40,19 +40,8 @@ const EXP_HIGH: f32 = 88.72283;
 }
 
 /**
- * All-ones lanes where x / 2 is in [-86.98, 88.72283] (not NaN), where exp4InRange(x / 2)
- * is exp4(x / 2): x against the doubled bounds, which is exact (halving is).
- */
-// @ts-ignore: decorator
-@inline export function halfInExpRange(x: v128): v128 {
-  return v128.and(f32x4.ge(x, f32x4.splat(2 * EXP_LOW)), f32x4.le(x, f32x4.splat(2 * EXP_HIGH)));
-}
-
-/**
  * exp4 without the handling of the lanes outside [-86.98, 88.72283] (garbage there): the
- * same bits as exp4 where expInRange holds. Loops check a group of lanes at once and
- * take exp4 for a group that is not all in range, which saves most of the selects'
- * cost, as the range is what logvar / 2 always is in practice.
+ * same bits as exp4 inside [-86.98, 88.72283].
  */
 // @ts-ignore: decorator
 @inline export function exp4InRange(x: v128): v128 {
@@ -74,6 +63,75 @@ const EXP_HIGH: f32 = 88.72283;
   // leaves exactly k << 23 (the rounder's own bits shift out). Valid for k in
   // [-125, 128], i.e. x in [-86.98, 88.72283]; exp4's selects replace the rest.
   return i32x4.add(y, i32x4.shl(shifted, 23));
+}
+
+// exp4InRange's constants for e^(x / 2) (halfExp4InRange), scaled by powers of two.
+const LOG2E_HALF: f32 = LOG2E * 0.5;
+const LN2_HI_TWICE: f32 = LN2_HI * 2;
+const LN2_LO_TWICE: f32 = LN2_LO * 2;
+const HALF_C2: f32 = EXP_C2 / 2;
+const HALF_C3: f32 = EXP_C3 / 4;
+const HALF_C4: f32 = EXP_C4 / 8;
+const HALF_C5: f32 = EXP_C5 / 16;
+const HALF_C6: f32 = EXP_C6 / 32;
+// |x| at most this (173.96, the smaller bound of exp4's plain range doubled) as a bit
+// pattern: x / 2 is in that range. For halvesInExpRange's integer compare.
+const HALF_IN_RANGE_BITS: i32 = 0x432df5c3;
+
+/**
+ * e^(x / 2) where x / 2 is in exp4's plain range [-86.98, 88.72283] (garbage outside;
+ * halfExp4 handles that): the same bits as exp4InRange(x / 2), in fewer and shorter-chained
+ * operations, as the KL and sampling loops need e^(logvar / 2). With r = x / 2 - k ln2 it
+ * works on t = 2r, which exp4InRange's steps give exactly doubled (x itself, LN2_HI and
+ * LN2_LO doubled; float rounding commutes with powers of two), evaluates
+ * 2 e^r = 2 + (t + t^2 q'(t)) with q'(t) = q(t / 2) / 2 (the coefficients scaled by powers
+ * of two: every intermediate is exp4InRange's times an exact power of two) and scales by
+ * 2^(k - 1). k = nearest(x log2(e) / 2), ties to even as exp4InRange's rounder, which
+ * still gives the exponent bits. Same bits hence the same error: tested against exp4 and
+ * Math.exp through approxExpHalf.
+ */
+// @ts-ignore: decorator
+@inline export function halfExp4InRange(x: v128): v128 {
+  const u = f32x4.mul(x, f32x4.splat(LOG2E_HALF));
+  const fx = f32x4.nearest(u);
+  // 2^(k - 1): k << 23 from the rounder's bit pattern as in exp4InRange, less one.
+  const scale = i32x4.sub(i32x4.shl(f32x4.add(u, f32x4.splat(ROUNDER)), 23), i32x4.splat(1 << 23));
+  let t = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI_TWICE)));
+  t = f32x4.sub(t, f32x4.mul(fx, f32x4.splat(LN2_LO_TWICE)));
+  const t2 = f32x4.mul(t, t);
+  const q01 = f32x4.add(f32x4.mul(f32x4.splat(HALF_C3), t), f32x4.splat(HALF_C2));
+  const q23 = f32x4.add(f32x4.mul(f32x4.splat(HALF_C5), t), f32x4.splat(HALF_C4));
+  const q = f32x4.add(f32x4.add(q01, f32x4.mul(t2, q23)), f32x4.mul(f32x4.mul(t2, t2), f32x4.splat(HALF_C6)));
+  const y2 = f32x4.add(f32x4.add(t, f32x4.mul(t2, q)), f32x4.splat(2.0));
+  return i32x4.add(y2, scale);
+}
+
+/** e^(x / 2) in four lanes with exp4's handling of the lanes outside its plain range. */
+// @ts-ignore: decorator
+@inline export function halfExp4(x: v128): v128 {
+  const scaled = halfExp4InRange(x);
+  const high = v128.bitselect(scaled, f32x4.add(x, f32x4.splat(Infinity)), f32x4.le(x, f32x4.splat(2 * EXP_HIGH)));
+  return v128.andnot(high, f32x4.lt(x, f32x4.splat(2 * EXP_LOW)));
+}
+
+/**
+ * The lanes' |x| bit patterns (sign cleared) as signed integers: ordered as |x|, NaN above
+ * infinity. Loops take the lane-wise maximum of these over a group of vectors and test it
+ * once with halvesInExpRange.
+ */
+// @ts-ignore: decorator
+@inline export function magnitudeBits(x: v128): v128 {
+  return v128.and(x, i32x4.splat(0x7fffffff));
+}
+
+/**
+ * Whether every lane of maxMagnitude (a lane-wise i32x4.max_s of magnitudeBits) is at most
+ * 173.96, i.e. x / 2 in exp4's plain range for every x behind it (NaN is not): then
+ * halfExp4InRange equals halfExp4 on all of them.
+ */
+// @ts-ignore: decorator
+@inline export function halvesInExpRange(maxMagnitude: v128): bool {
+  return !v128.any_true(i32x4.gt_s(maxMagnitude, i32x4.splat(HALF_IN_RANGE_BITS)));
 }
 
 /**

@@ -1,6 +1,6 @@
 // The exports of kernels.wasm. Every array argument is a byte offset into this module's
 // memory; the TypeScript side (src/) allocates, copies and checks.
-import { cosOfWords, exp4, log4, sinOfWords } from './approx';
+import { cosOfWords, exp4, halfExp4, log4, sinOfWords } from './approx';
 
 export { fillUniform, fillNormal } from './normal';
 export { fillBernoulli, fillPoisson } from './discrete';
@@ -23,6 +23,13 @@ export function approxExp(input: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {
     const off = <usize>i << 2;
     v128.store(out + off, exp4(v128.load(input + off)));
+  }
+}
+
+export function approxExpHalf(input: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, halfExp4(v128.load(input + off)));
   }
 }
 

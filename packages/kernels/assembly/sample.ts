@@ -3,7 +3,7 @@
 // the Philox stream inside the same pass; and the backward passes. The float32
 // arithmetic of z is the same in every kernel, so fused and unfused draws agree bit for bit.
 import { exp4 } from './approx';
-import { klDiag4, klStd4, sigma4, sigma4InRange, sigmasInRange, sum4 } from './kl';
+import { klDiag4, klStdTwice4, sigma4, sigma4InRange, sigmasInRange, storeKl, sum4 } from './kl';
 import { accumulate, loadAt, loadPartial, masked, storeAt, storeAtPresent, total } from './lanes';
 import { fillNormal } from './normal';
 
@@ -45,7 +45,10 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
   return masked(gl, c);
 }
 
-/** z, eps and the KL of four elements at index i (c of them valid); returns the masked KL. */
+/**
+ * z, eps and the KL of four elements at index i (c of them valid); returns the masked KL,
+ * doubled against N(0, I) (klStdTwice4; the caller halves the sum).
+ */
 // @ts-ignore: decorator
 @inline function fusedStep(
   i: i32, c: i32, e: v128, mu: usize, logvar: usize, pMu: usize, pLogvar: usize, z: usize, klOut: usize, inRange: bool = false,
@@ -56,14 +59,15 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
   storeAtPresent(z, i, f32x4.add(m, f32x4.mul(s, e)), c);
   let kl: v128;
   if (pMu == 0) {
-    kl = klStd4(m, l, f32x4.mul(s, s));
+    kl = klStdTwice4(m, l, f32x4.mul(s, s));
+    storeKl(klOut, i, kl, c);
   } else {
     const pl = loadAt(pLogvar, i, c);
     const r = f32x4.sub(l, pl);
     const d = f32x4.sub(m, loadAt(pMu, i, c));
     kl = klDiag4(r, exp4(r), f32x4.mul(f32x4.mul(d, d), exp4(f32x4.neg(pl))));
+    storeAt(klOut, i, kl, c);
   }
-  storeAt(klOut, i, kl, c);
   return masked(kl, c);
 }
 
@@ -133,7 +137,8 @@ export function sampleWithKl(
       acc = accumulate(acc, fusedStep(base + j, c, e, mu, logvar, pMu, pLogvar, z, klOut));
     }
   }
-  return total(acc);
+  // Against N(0, I) acc holds twice the KL (klStdTwice4), halved here as in klStandardNormal.
+  return pMu == 0 ? 0.5 * total(acc) : total(acc);
 }
 
 /** acc + (x - x): stays 0 while every lane of x is finite, NaN after any that is not. */

@@ -74,4 +74,32 @@ describe('vector approximations', () => {
     expect(e.slice(8)).toEqual([Infinity, 0, NaN, Infinity]);
     [x, out, edges, edgeOut].forEach((a) => a.free());
   });
+
+  it('exp of half (the kernels\' e^(logvar / 2)): the bits of exp at x / 2, over [-173.96, 177.44] and at the edges', () => {
+    const sweep = 1 << 22;
+    const edges = [177.4456, 177.44568, 177.46, 300, -173.96, -173.97, -300, -1e30, 0, 1e-30, -1e-30, 1, -1, Infinity, -Infinity, NaN];
+    const n = sweep + edges.length + ((4 - (edges.length % 4)) % 4);
+    const x = new KernelArray(n);
+    const halves = new KernelArray(n);
+    const view = x.array;
+    for (let i = 0; i < sweep; i++) view[i] = -173.96 + ((177.44 + 173.96) * i) / sweep;
+    view.set(edges, sweep);
+    const hv = halves.array;
+    for (let i = 0; i < n; i++) hv[i] = view[i]! / 2; // exact: halving a float32
+    const out = new KernelArray(n);
+    const expected = new KernelArray(n);
+    kernelModule().exports.approxExpHalf(x.ptr, out.ptr, n);
+    kernelModule().exports.approxExp(halves.ptr, expected.ptr, n);
+    const [xs, ys, es] = [x.array, out.array, expected.array];
+    let mismatches = 0;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(ys[i], es[i])) mismatches++;
+      if (i < sweep) worst = Math.max(worst, Math.abs(ys[i]! - Math.exp(xs[i]! / 2)) / Math.exp(xs[i]! / 2));
+    }
+    expect(mismatches).toBe(0);
+    expect(worst).toBeLessThan(1e-7);
+    expect(Array.from(ys.subarray(sweep, sweep + edges.length)).slice(2, 4)).toEqual([Infinity, Infinity]);
+    [x, halves, out, expected].forEach((a) => a.free());
+  });
 });

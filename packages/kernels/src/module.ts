@@ -33,6 +33,7 @@ export interface KernelExports {
   firstNonFinite(ptr: number, n: number): number;
   firstNaN(ptr: number, n: number): number;
   approxExp(input: number, out: number, n: number): void;
+  approxExpHalf(input: number, out: number, n: number): void;
   approxLog(input: number, out: number, n: number): void;
   approxCosSinOfWords(words: number, cosOut: number, sinOut: number, n: number): void;
 }
