@@ -19,14 +19,20 @@ import { accumulate, loadAt, masked, storeAt, total } from './lanes';
 }
 
 /**
- * Whether sigma4InRange equals sigma4 in every lane of four logvar vectors at ptr: the
- * largest |logvar| of the sixteen, by integer max of the bit patterns, against 173.96.
+ * Whether sigma4InRange equals sigma4 in every lane of four logvar vectors: the largest
+ * |logvar| of the sixteen, by integer max of the bit patterns, against 173.96.
  */
 // @ts-ignore: decorator
-@inline export function sigmasInRange(ptr: usize): bool {
-  const a = i32x4.max_s(magnitudeBits(v128.load(ptr)), magnitudeBits(v128.load(ptr, 16)));
-  const b = i32x4.max_s(magnitudeBits(v128.load(ptr, 32)), magnitudeBits(v128.load(ptr, 48)));
+@inline export function sigmasInRange(l0: v128, l1: v128, l2: v128, l3: v128): bool {
+  const a = i32x4.max_s(magnitudeBits(l0), magnitudeBits(l1));
+  const b = i32x4.max_s(magnitudeBits(l2), magnitudeBits(l3));
   return halvesInExpRange(i32x4.max_s(a, b));
+}
+
+/** sigmasInRange of the sixteen logvar at ptr. */
+// @ts-ignore: decorator
+@inline export function sigmasInRangeAt(ptr: usize): bool {
+  return sigmasInRange(v128.load(ptr), v128.load(ptr, 16), v128.load(ptr, 32), v128.load(ptr, 48));
 }
 
 /**
@@ -78,23 +84,43 @@ export function klStandardNormal(mu: usize, logvar: usize, n: i32, out: usize): 
   return f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
 }
 
-/** Sixteen elements of klStdStep at index i, summed four lanes wide. */
+/**
+ * Sixteen elements of klStdStep at index i, summed four lanes wide. The logvar vectors
+ * are loaded once, for the range check and the arithmetic (V8 does not merge two loads).
+ */
 // @ts-ignore: decorator
 @inline function klStdGroup(i: i32, mu: usize, logvar: usize, out: usize): v128 {
-  return sigmasInRange(logvar + (<usize>i << 2)) ? klStdGroupWith(true, i, mu, logvar, out) : klStdGroupWith(false, i, mu, logvar, out);
+  const p = logvar + (<usize>i << 2);
+  const l0 = v128.load(p);
+  const l1 = v128.load(p, 16);
+  const l2 = v128.load(p, 32);
+  const l3 = v128.load(p, 48);
+  return sigmasInRange(l0, l1, l2, l3)
+    ? klStdGroupWith(true, i, mu, l0, l1, l2, l3, out)
+    : klStdGroupWith(false, i, mu, l0, l1, l2, l3, out);
 }
 
 // @ts-ignore: decorator
-@inline function klStdGroupWith(inRange: bool, i: i32, mu: usize, logvar: usize, out: usize): v128 {
+@inline function klStdGroupWith(inRange: bool, i: i32, mu: usize, l0: v128, l1: v128, l2: v128, l3: v128, out: usize): v128 {
   return sum4(
-    klStdStep(i, 4, mu, logvar, out, inRange), klStdStep(i + 4, 4, mu, logvar, out, inRange),
-    klStdStep(i + 8, 4, mu, logvar, out, inRange), klStdStep(i + 12, 4, mu, logvar, out, inRange));
+    klStdVector(i, l0, mu, out, inRange), klStdVector(i + 4, l1, mu, out, inRange),
+    klStdVector(i + 8, l2, mu, out, inRange), klStdVector(i + 12, l3, mu, out, inRange));
 }
 
+/** Four elements at index i with their logvar l loaded; returns twice their KL. */
 // @ts-ignore: decorator
-@inline function klStdStep(i: i32, c: i32, mu: usize, logvar: usize, out: usize, inRange: bool = false): v128 {
-  const l = loadAt(logvar, i, c);
+@inline function klStdVector(i: i32, l: v128, mu: usize, out: usize, inRange: bool): v128 {
   const s = inRange ? sigma4InRange(l) : sigma4(l);
+  const twiceKl = klStdTwice4(v128.load(mu + (<usize>i << 2)), l, f32x4.mul(s, s));
+  storeKl(out, i, twiceKl, 4);
+  return twiceKl;
+}
+
+/** The last, partial vector (c < 4 elements at index i): klStdVector through the staging lanes. */
+// @ts-ignore: decorator
+@inline function klStdStep(i: i32, c: i32, mu: usize, logvar: usize, out: usize): v128 {
+  const l = loadAt(logvar, i, c);
+  const s = sigma4(l);
   const twiceKl = klStdTwice4(loadAt(mu, i, c), l, f32x4.mul(s, s));
   storeKl(out, i, twiceKl, c);
   return masked(twiceKl, c);
@@ -202,4 +228,5 @@ export function klDiagNormalGrad(
   storeAt(gradPLogvar, i, f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), meanTerm)), c);
   return masked(kl, c);
 }
+
 

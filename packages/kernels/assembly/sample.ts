@@ -3,7 +3,7 @@
 // the Philox stream inside the same pass; and the backward passes. The float32
 // arithmetic of z is the same in every kernel, so fused and unfused draws agree bit for bit.
 import { exp4 } from './approx';
-import { klDiag4, klStdTwice4, sigma4, sigma4InRange, sigmasInRange, storeKl, sum4 } from './kl';
+import { klDiag4, klStdTwice4, sigma4, sigma4InRange, sigmasInRangeAt, storeKl, sum4 } from './kl';
 import { accumulate, loadAt, loadPartial, masked, storeAt, storeAtPresent, total } from './lanes';
 import { fillNormal } from './normal';
 
@@ -78,7 +78,7 @@ export function reparameterizeBackward(logvar: usize, eps: usize, gradZ: usize, 
  */
 // @ts-ignore: decorator
 @inline function fusedGroup(i: i32, e: usize, mu: usize, logvar: usize, z: usize, klOut: usize): v128 {
-  return sigmasInRange(logvar + (<usize>i << 2))
+  return sigmasInRangeAt(logvar + (<usize>i << 2))
     ? fusedGroupWith(true, i, e, mu, logvar, z, klOut)
     : fusedGroupWith(false, i, e, mu, logvar, z, klOut);
 }
@@ -165,7 +165,7 @@ export function sampleWithKlBackward(
     // The VAE's case, specialised: N(0, I) prior, a gradient for z, one KL weight; groups
     // of sixteen take sigma4InRange when all their logvar / 2 are in exp4's plain range.
     for (; i + 16 <= n; i += 16) {
-      if (sigmasInRange(logvar + (<usize>i << 2))) acc = vaeBackwardGroup(acc, true, i, mu, logvar, eps, gradZ, weight, gradMu, gradLogvar);
+      if (sigmasInRangeAt(logvar + (<usize>i << 2))) acc = vaeBackwardGroup(acc, true, i, mu, logvar, eps, gradZ, weight, gradMu, gradLogvar);
       else acc = vaeBackwardGroup(acc, false, i, mu, logvar, eps, gradZ, weight, gradMu, gradLogvar);
     }
     for (; i + 4 <= n; i += 4) {
