@@ -63,13 +63,22 @@ import { accumulate, loadAt, masked, storeAt, total } from './lanes';
 export function klStandardNormal(mu: usize, logvar: usize, n: i32, out: usize): f64 {
   let acc = f64x2.splat(0);
   let i = 0;
-  // Sixteen elements per turn: four independent exp chains for the out-of-order core,
+  // Groups of sixteen elements: four independent exp chains for the out-of-order core,
   // added in float32 (all terms are >= 0, so that costs at most 2 roundings, 1.2e-7
-  // relative, of each group) before the float64 accumulation. The loop without `out` is
-  // a separate copy so it carries no store.
-  // Groups whose logvar / 2 are all in exp4's plain range take sigma4InRange (same bits).
-  // The sums add twice the KL (klStdTwice4) and are halved once at the end.
+  // relative, of each group) before the float64 accumulation. Groups whose logvar / 2
+  // are all in exp4's plain range take sigma4InRange (same bits). Four groups a turn:
+  // each group's branch keeps V8's schedule to sixteen elements at a time (more spills
+  // otherwise), and the loop's own overhead (V8 reloads spilled constants at its head) is
+  // paid once per 64 elements; measured 5-7% faster than a group a turn (no faster with
+  // `out`). The loop without `out` is a separate copy so it carries no store. The sums add twice the KL
+  // (klStdTwice4) and are halved once at the end.
   if (out == 0) {
+    for (; i + 64 <= n; i += 64) {
+      acc = accumulate(acc, klStdGroup(i, mu, logvar, 0));
+      acc = accumulate(acc, klStdGroup(i + 16, mu, logvar, 0));
+      acc = accumulate(acc, klStdGroup(i + 32, mu, logvar, 0));
+      acc = accumulate(acc, klStdGroup(i + 48, mu, logvar, 0));
+    }
     for (; i + 16 <= n; i += 16) acc = accumulate(acc, klStdGroup(i, mu, logvar, 0));
   } else {
     for (; i + 16 <= n; i += 16) acc = accumulate(acc, klStdGroup(i, mu, logvar, out));
@@ -228,5 +237,6 @@ export function klDiagNormalGrad(
   storeAt(gradPLogvar, i, f32x4.mul(gh, f32x4.sub(f32x4.sub(one, ratio), meanTerm)), c);
   return masked(kl, c);
 }
+
 
 

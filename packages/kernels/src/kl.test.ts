@@ -56,6 +56,24 @@ describe('KL against N(0, I)', () => {
     expect(Array.from(out)).toEqual(single);
   });
 
+  it('sums the same bits without out as with it and as klStandardNormalGrad, in and out of exp\'s plain range', () => {
+    // 203 = 3 blocks of 64 (the no-out loop's four groups a turn) + 11 (two vectors and a
+    // partial one); 93 = 64 + one group of 16 + 13.
+    for (const n of [203, 93]) {
+      const { mu, logvar } = params(n, 6);
+      // Underflow of e^(logvar / 2), both sides of the range edge and a large e^logvar.
+      Object.assign(logvar, { 5: -300, 70: -173.97, 71: -173.95, 140: 80, 150: -173.96 });
+      const out = new Float32Array(n);
+      const withOut = klStandardNormal(mu, logvar, { out });
+      expect(Number.isFinite(withOut)).toBe(true);
+      expect(klStandardNormal(mu, logvar)).toBe(withOut);
+      const grad = klStandardNormalGrad(mu, logvar, { gradMu: new Float32Array(n), gradLogvar: new Float32Array(n) });
+      expect(grad).toBe(withOut);
+      const single = Array.from(mu, (m, i) => klStandardNormal(Float32Array.of(m), Float32Array.of(logvar[i]!)));
+      expect(Array.from(out)).toEqual(single);
+    }
+  });
+
   it('is elementwise within float32 rounding of the terms, and has the closed-form gradients', () => {
     const n = 10_001;
     const { mu, logvar } = params(n, 2);
