@@ -184,10 +184,13 @@ describe('SeqVAE', () => {
       saved = artifacts;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }));
-    const topology = JSON.parse(JSON.stringify(saved!.modelTopology)) as { config: { encoder: Record<string, unknown>; transition: Record<string, unknown> } };
+    // The handler gets a copy of the configuration: editing it leaves the model as it was.
+    const topology = saved!.modelTopology as { config: { encoder: Record<string, unknown>; transition: Record<string, unknown> } };
     delete topology.config.encoder['residual'];
     delete topology.config.transition['initialNoise'];
-    const loaded = await SeqVAE.load(tf.io.fromMemory({ ...saved!, modelTopology: topology }));
+    expect(model.config.encoder.residual).toBe(false);
+    expect(model.config.transition.initialNoise).toBe(0.3);
+    const loaded = await SeqVAE.load(tf.io.fromMemory(saved!));
     expect(loaded.config).toEqual(model.config);
     const a = model.infer(data, { samples: 2, rng: Generator.fromSeed(4) });
     const b = loaded.infer(data, { samples: 2, rng: Generator.fromSeed(4) });

@@ -536,7 +536,8 @@ export class SeqVAE {
     this.#checkLive('SeqVAE.save');
     const { data, specs } = await tf.io.encodeWeights(this.#params.namedTensors());
     await writeModelArtifacts('SeqVAE.save', destination, {
-      modelTopology: { format: FORMAT, version: FORMAT_VERSION, config: this.config, steps: this.#steps } as unknown as tf.io.ModelJSON['modelTopology'],
+      // A copy: a handler that edits what it is given must not change this model.
+      modelTopology: { format: FORMAT, version: FORMAT_VERSION, config: structuredClone(this.config), steps: this.#steps } as unknown as tf.io.ModelJSON['modelTopology'],
       weightSpecs: specs,
       weightData: data,
       format: FORMAT,
