@@ -90,7 +90,7 @@ export function posteriorScan(
       // f's saved values of steps 2..T, [T - 1, B, width], and the factors of its backward pass.
       const savedAll = T > 1 ? parts.slice(5).map((v, i) => v.reshape([(T - 1) * B, widths[i]!]) as tf.Tensor2D) : [];
       const factors = gated && T > 1 ? backwardFactors(savedAll) : null;
-      const factorSteps = factors === null ? null : (Object.fromEntries(Object.entries(factors).map(([k, v]) => [k, splitSteps(v.reshape([T - 1, B, -1]))])) as Record<keyof TransitionBackwardFactors, tf.Tensor[]>);
+      const factorSteps = factors === null ? null : stepsOf(factors, T - 1, B);
       const hiddenGrads: tf.Tensor[][] = [[], []];
       const [dzs, dLocs, dLogvars] = tf.split(tf.slice(dy, [0], [3 * size]), 3, 0).map((v) => splitSteps(v.reshape([T, B, L]))) as [tf.Tensor[], tf.Tensor[], tf.Tensor[]];
       // Factors of every step at once: dz/dlogvar = exp(logvar / 2) eps / 2, dtanh = 1 - tanh^2.
@@ -108,8 +108,7 @@ export function posteriorScan(
         if (n > 0) {
           const terms = [tf.matMul(dA, wzhT), tf.matMul(dLoc, wzlT), tf.matMul(dLogvar, wzvT)];
           if (residual) {
-            const stepFactors = factorSteps === null ? null : (Object.fromEntries(Object.entries(factorSteps).map(([k, v]) => [k, v[n - 1]!])) as unknown as TransitionBackwardFactors);
-            const back = transitionStepBackward(dLoc, transitionT, stepFactors);
+            const back = transitionStepBackward(dLoc, transitionT, factorSteps === null ? null : factorSteps[n - 1]!);
             terms.push(back.dz);
             if (back.du !== undefined && back.dv !== undefined) {
               hiddenGrads[0]![n - 1] = back.du;
@@ -171,4 +170,17 @@ function transitionGradients(
           dv: tf.stack(hiddenGrads[1]!, 0).reshape([steps, -1]) as tf.Tensor2D,
         };
   return transitionWeightGradients(zPrev, df, gated);
+}
+
+/** The factors of every step ([steps * B, width] each) as one set per step ([B, width] each). */
+function stepsOf(factors: TransitionBackwardFactors, steps: number, B: number): TransitionBackwardFactors[] {
+  const split = (v: tf.Tensor) => splitSteps(v.reshape([steps, B, -1]));
+  const [oneMinusGate, gate, gateSlope, uActive, vActive] = [factors.oneMinusGate, factors.gate, factors.gateSlope, factors.uActive, factors.vActive].map(split) as tf.Tensor[][];
+  return Array.from({ length: steps }, (_, i) => ({
+    oneMinusGate: oneMinusGate![i]!,
+    gate: gate![i]!,
+    gateSlope: gateSlope![i]!,
+    uActive: uActive![i]!,
+    vActive: vActive![i]!,
+  }));
 }

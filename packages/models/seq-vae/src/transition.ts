@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '@elbo/runtime';
 import type { ParameterSet } from './parameters.js';
+import { transitionStepForward } from './transition-step.js';
 
 export type TransitionOptions =
   | 'linear'
@@ -78,23 +79,9 @@ export class Transition {
     }
   }
 
-  /** Mean of z_n given z_{n-1}, for any leading shape [..., L]. */
+  /** Mean of z_n given z_{n-1}, for any leading shape [..., L]: the same f as the residual posterior's. */
   mean(zPrev: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const p = this.#params;
-      const shape = zPrev.shape;
-      const flat = zPrev.reshape([-1, this.latentDim]);
-      const linear = tf.add(tf.matMul(flat, p.get('transition.weight')), p.get('transition.bias'));
-      if (this.config.type === 'linear') return linear.reshape(shape);
-      const gate = tf.sigmoid(
-        tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(flat, p.get('transition.gate.w1')), p.get('transition.gate.b1'))), p.get('transition.gate.w2')), p.get('transition.gate.b2')),
-      );
-      const proposal = tf.add(
-        tf.matMul(tf.relu(tf.add(tf.matMul(flat, p.get('transition.proposal.w1')), p.get('transition.proposal.b1'))), p.get('transition.proposal.w2')),
-        p.get('transition.proposal.b2'),
-      );
-      return tf.add(linear, tf.mul(gate, tf.sub(proposal, linear))).reshape(shape);
-    });
+    return tf.tidy(() => transitionStepForward(zPrev.reshape([-1, this.latentDim]) as tf.Tensor2D, this.stepWeights()).mean.reshape(zPrev.shape));
   }
 
   /**
