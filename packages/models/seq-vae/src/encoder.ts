@@ -28,6 +28,14 @@ export interface EncoderOptions {
    * learns from the likelihood through the sampled trajectories. Default true.
    */
   readonly residual?: boolean;
+  /**
+   * q(z_1 | x) gets its own layer over the whole-trial summary at the first step (as the
+   * initial-condition encoder of LFADS), added to the shared combiner's output. Without
+   * it the first state comes from the combiner whose per-step corrections are kept small,
+   * so trials start near the prior mean and the first bins are estimated poorly.
+   * Default true.
+   */
+  readonly initialHead?: boolean;
 }
 
 export interface EncoderConfig {
@@ -35,6 +43,7 @@ export interface EncoderConfig {
   readonly combinerHidden: number;
   readonly inputs: readonly number[] | null;
   readonly residual: boolean;
+  readonly initialHead: boolean;
 }
 
 export function resolveEncoder(where: string, options: EncoderOptions | undefined, obsDim: number): EncoderConfig {
@@ -64,7 +73,9 @@ export function resolveEncoder(where: string, options: EncoderOptions | undefine
   }
   const residual = options?.residual ?? true;
   if (typeof residual !== 'boolean') throw invalidArgument(where, 'encoder.residual', 'true or false', residual);
-  return { hidden, combinerHidden, inputs, residual };
+  const initialHead = options?.initialHead ?? true;
+  if (typeof initialHead !== 'boolean') throw invalidArgument(where, 'encoder.initialHead', 'true or false', initialHead);
+  return { hidden, combinerHidden, inputs, residual, initialHead };
 }
 
 export interface PosteriorPass {
@@ -79,6 +90,8 @@ export interface PosteriorPass {
 export interface PosteriorSummary {
   readonly combiner: tf.Tensor3D;
   readonly mean: tf.Tensor3D;
+  /** The initial head's log-variance at the first step, zeros after it (absent without the head). */
+  readonly logvar?: tf.Tensor3D;
 }
 
 export class Encoder {
@@ -116,6 +129,13 @@ export class Encoder {
     params.add('encoder.loc.ws', [2 * config.hidden, L], { kind: 'constant', value: 0 });
     // Posterior log-variances start at -4 (sd 0.14): narrow, so the first samples stay near the means.
     params.add('encoder.logvar.b', [L], { kind: 'constant', value: -4 });
+    if (config.initialHead) {
+      params.add('encoder.initial.w', [2 * config.hidden, C], { kind: 'glorot' });
+      params.add('encoder.initial.b', [C], { kind: 'constant', value: 0 });
+      params.add('encoder.initial.loc.wh', [C, L], { kind: 'glorot' });
+      params.add('encoder.initial.loc.ws', [2 * config.hidden, L], { kind: 'constant', value: 0 });
+      params.add('encoder.initial.logvar.wh', [C, L], { kind: 'glorot', scale: 0.1 });
+    }
     this.#inputIndices = config.inputs === null ? null : tf.keep(tf.tensor1d(config.inputs as number[], 'int32'));
   }
 
@@ -135,7 +155,14 @@ export class Encoder {
       const flat = states.reshape([T * B, 2 * this.config.hidden]);
       const combiner = tf.add(tf.matMul(flat, p.get('encoder.combiner.wh')), p.get('encoder.combiner.b')).reshape([T, B, this.config.combinerHidden]) as tf.Tensor3D;
       const mean = tf.matMul(flat, p.get('encoder.loc.ws')).reshape([T, B, this.latentDim]) as tf.Tensor3D;
-      return { combiner, mean };
+      if (!this.config.initialHead) return { combiner, mean };
+      // The first step's states: the backward direction has read the whole trial there.
+      const first = tf.slice(flat, [0, 0], [B, 2 * this.config.hidden]);
+      const hidden = tf.tanh(tf.fused.matMul({ a: first, b: p.get('encoder.initial.w') as tf.Tensor2D, bias: p.get('encoder.initial.b') }));
+      const initialLoc = tf.add(tf.matMul(hidden, p.get('encoder.initial.loc.wh')), tf.matMul(first, p.get('encoder.initial.loc.ws')));
+      const initialLogvar = tf.matMul(hidden, p.get('encoder.initial.logvar.wh'));
+      const atFirstStep = (v: tf.Tensor) => tf.pad(v.reshape([1, B, this.latentDim]), [[0, T - 1], [0, 0], [0, 0]]) as tf.Tensor3D;
+      return { combiner, mean: tf.add(mean, atFirstStep(initialLoc)) as tf.Tensor3D, logvar: atFirstStep(initialLogvar) };
     });
   }
 
@@ -154,7 +181,7 @@ export class Encoder {
       // Everything that does not depend on z_{n-1}, for all steps at once. (Broadcast by
       // adding zeros: tf.broadcastTo's gradient costs a kernel per repetition.)
       const locOffsets = tf.add(summary.mean, p.get('encoder.loc.b')) as tf.Tensor3D;
-      const logvarOffsets = tf.add(tf.zeros([T, B, L]), p.get('encoder.logvar.b')) as tf.Tensor3D;
+      const logvarOffsets = tf.add(summary.logvar ?? tf.zeros([T, B, L]), p.get('encoder.logvar.b')) as tf.Tensor3D;
       const pass = posteriorScan(summary.combiner, locOffsets, logvarOffsets, eps, {
         zToHidden: p.get('encoder.combiner.wz') as tf.Tensor2D,
         zToLoc: p.get('encoder.loc.wz') as tf.Tensor2D,
@@ -176,7 +203,7 @@ export class Encoder {
       const [T, B, C] = v.shape;
       return tf.add(tf.zeros([T, times, B, C]), v.reshape([T, 1, B, C])).reshape([T, times * B, C]) as tf.Tensor3D;
     };
-    return { combiner: repeat(summary.combiner), mean: repeat(summary.mean) };
+    return { combiner: repeat(summary.combiner), mean: repeat(summary.mean), ...(summary.logvar === undefined ? {} : { logvar: repeat(summary.logvar) }) };
   }
 
   dispose(): void {

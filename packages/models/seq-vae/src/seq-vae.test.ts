@@ -176,8 +176,71 @@ describe('SeqVAE', () => {
     await expect(SeqVAE.load(join(dir, 'missing'))).rejects.toThrow(/model.json must be a readable JSON model file/);
   });
 
-  it('loads a model saved before the residual posterior and initialNoise options existed as it was trained', async () => {
-    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { ...small, residual: false }, seed: 8 });
+  it("the initial head adds its output to q(z_1 | x) only: a constant head shifts the first step's posterior by exactly that constant", async () => {
+    // Non-residual posterior with z_{n-1} cut out of the combiner: steps after the first
+    // no longer depend on z_1, so only the first step may move.
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { ...small, residual: false }, seed: 5 });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    model.dispose();
+    const c = [0.3, -0.7, 1.1, 0.2, -0.4, 0.9, 0.5, -1.2];
+    const D = [
+      [0.5, -1],
+      [2, 0.25],
+      [-0.75, 1.5],
+      [1, 1],
+      [-2, 0.5],
+      [0.1, -0.3],
+      [0.6, 0.8],
+      [-1.5, 2],
+    ];
+    // Independent of the model code: the head's output with zero input weights is tanh(c) D.
+    const shift = [0, 1].map((l) => c.reduce((sum, ci, i) => sum + Math.tanh(ci) * D[i]![l]!, 0));
+    const edited = async (withHead: boolean) => {
+      const weights = tf.io.decodeWeights(saved!.weightData!, saved!.weightSpecs!);
+      const named: tf.NamedTensorMap = {};
+      for (const [name, value] of Object.entries(weights)) {
+        if (name.startsWith('encoder.initial.') && !withHead) continue;
+        named[name] = value;
+      }
+      named['encoder.combiner.wz'] = tf.zerosLike(weights['encoder.combiner.wz']!);
+      if (withHead) {
+        named['encoder.initial.w'] = tf.zerosLike(weights['encoder.initial.w']!);
+        named['encoder.initial.b'] = tf.tensor1d(c);
+        named['encoder.initial.loc.wh'] = tf.tensor2d(D);
+        named['encoder.initial.loc.ws'] = tf.zerosLike(weights['encoder.initial.loc.ws']!);
+        named['encoder.initial.logvar.wh'] = tf.zerosLike(weights['encoder.initial.logvar.wh']!);
+      }
+      const { data, specs } = await tf.io.encodeWeights(named);
+      const topology = structuredClone(saved!.modelTopology) as { config: { encoder: Record<string, unknown> } };
+      topology.config.encoder['initialHead'] = withHead;
+      const loaded = await SeqVAE.load(tf.io.fromMemory({ modelTopology: topology, weightSpecs: specs, weightData: data }));
+      tf.dispose(Object.values(weights));
+      tf.dispose(Object.values(named));
+      return loaded;
+    };
+    const [withHead, without] = [await edited(true), await edited(false)];
+    const data = poissonData(3, 4, 3, 6);
+    const a = withHead.infer(data, { samples: 8, rng: Generator.fromSeed(7) });
+    const b = without.infer(data, { samples: 8, rng: Generator.fromSeed(7) });
+    for (let trial = 0; trial < 3; trial++) {
+      for (let n = 0; n < 4; n++) {
+        for (let l = 0; l < 2; l++) {
+          const i = (trial * 4 + n) * 2 + l;
+          expect(a.means[i]!).toBeCloseTo(b.means[i]! + (n === 0 ? shift[l]! : 0), 5);
+          expect(a.variances[i]!).toBeCloseTo(b.variances[i]!, 5);
+        }
+      }
+    }
+    withHead.dispose();
+    without.dispose();
+  });
+
+  it('loads a model saved before the residual posterior, initial head and initialNoise options existed as it was trained', async () => {
+    const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { ...small, residual: false, initialHead: false }, seed: 8 });
     const data = poissonData(2, 4, 3, 9);
     let saved: tf.io.ModelArtifacts | undefined;
     await model.save(tf.io.withSaveHandler(async (artifacts) => {
@@ -187,8 +250,10 @@ describe('SeqVAE', () => {
     // The handler gets a copy of the configuration: editing it leaves the model as it was.
     const topology = saved!.modelTopology as { config: { encoder: Record<string, unknown>; transition: Record<string, unknown> } };
     delete topology.config.encoder['residual'];
+    delete topology.config.encoder['initialHead'];
     delete topology.config.transition['initialNoise'];
     expect(model.config.encoder.residual).toBe(false);
+    expect(model.config.encoder.initialHead).toBe(false);
     expect(model.config.transition.initialNoise).toBe(0.3);
     const loaded = await SeqVAE.load(tf.io.fromMemory(saved!));
     expect(loaded.config).toEqual(model.config);
@@ -261,6 +326,7 @@ describe('SeqVAE', () => {
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, transition: 'rnn' as never })).toThrow(/transition must be 'linear', 'gated'/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { inputs: [0, 3] } })).toThrow(/encoder.inputs\[1\] must be a distinct integer in \[0, 3\)/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { residual: 'yes' as never } })).toThrow(/encoder.residual must be true or false, found "yes"/);
+    expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, encoder: { initialHead: 1 as never } })).toThrow(/encoder.initialHead must be true or false, found 1/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, transition: { type: 'gated', initialNoise: 0 } })).toThrow(/transition.initialNoise must be a finite number > 0, found 0/);
     expect(() => new SeqVAE({ obsDim: 3, latentDim: 2, lr: 1 } as never)).toThrow(/option 'lr'/);
     const model = new SeqVAE({ obsDim: 3, latentDim: 2, encoder: small, seed: 1 });

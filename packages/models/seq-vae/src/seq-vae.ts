@@ -557,9 +557,9 @@ export class SeqVAE {
     if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {
       throw invalidArgument(where, 'the saved model', 'weights (weightSpecs and weightData)', { raw: 'none' });
     }
-    // Models saved before the residual posterior existed load as they were trained.
+    // Models saved before the residual posterior or the initial head existed load as they were trained.
     const saved = topology.config.encoder as Partial<EncoderConfig>;
-    const config = { ...topology.config, encoder: { ...topology.config.encoder, residual: saved.residual ?? false } };
+    const config = { ...topology.config, encoder: { ...topology.config.encoder, residual: saved.residual ?? false, initialHead: saved.initialHead ?? false } };
     const model = new SeqVAE({ ...config, seed: 0 });
     const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
     try {
