@@ -27,8 +27,10 @@ describe('measureThroughput', () => {
       callsPerRepetition: 2,
       workPerCall: 1,
     });
-    // Each call sleeps >= 20 ms, so at most 50 calls per second.
-    expect(t.max).toBeLessThanOrEqual(50);
+    // Each call sleeps 20 ms, so about 50 calls per second at most. Node's timers run on
+    // a millisecond clock and can fire up to 1 ms early by performance.now() (seen in CI:
+    // 50.1), so the bound allows 19 ms a call.
+    expect(t.max).toBeLessThanOrEqual(1000 / 19);
     expect(t.median).toBeGreaterThan(5);
   });
   it('rejects meaningless options', async () => {
