@@ -49,6 +49,8 @@ export const seqVaeLorenz: Benchmark = {
       const base: Where = { backend: 'typed-array', kernels: '-' };
       m.push(
         value('latent-r2:seq-vae', `SeqVAE latent R^2 (test, affine map), ${full.model.epochs} epochs`, 'R^2', seqVae.latentR2, { ...where, target: { atLeast: targets.latentR2, source: ISSUE_8 } }),
+        value('latent-r2-first-bins:seq-vae', 'SeqVAE latent R^2, first 10 bins of each test trial', 'R^2', seqVae.latentR2FirstBins, where),
+        value('latent-r2-later-bins:seq-vae', 'SeqVAE latent R^2, bins 11-100 of each test trial', 'R^2', seqVae.latentR2LaterBins, where),
         value('latent-r2:baseline', `${baseline.method} latent R^2 (sigma ${baseline.sigmaBins} bins)`, 'R^2', baseline.latentR2, base),
         value('rate-r2:seq-vae', 'SeqVAE rate R^2 (test)', 'R^2', seqVae.rateR2, { ...where, target: { atLeast: targets.rateR2, source: ISSUE_8 } }),
         value('rate-r2:baseline', 'baseline rate R^2 (test)', 'R^2', baseline.rateR2, base),

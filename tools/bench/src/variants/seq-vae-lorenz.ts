@@ -18,6 +18,8 @@ export interface LorenzResult {
   readonly model: { epochs: number } & Record<string, number>;
   readonly seqVae: {
     latentR2: number;
+    latentR2FirstBins: number;
+    latentR2LaterBins: number;
     rateR2: number;
     rateR2Affine: number;
     testElboPerStep: number;
